@@ -1,0 +1,57 @@
+# The lesson's commands. `make site` builds the website, `make test` runs every test.
+# Both create the virtual environment .venv and install requirements.txt when needed.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Offline copies of CIFAR-10 and the ImageNet weights (see ../shared/README.md).
+# Where they exist, the build and the tests use them instead of the internet.
+MIRROR ?= ../shared/mirror
+
+ifneq ($(wildcard $(MIRROR)/cifar-10-python.tar.gz),)
+export CIFAR10_PATH ?= $(abspath $(MIRROR)/cifar-10-python.tar.gz)
+export KERAS_HOME ?= $(abspath _build/keras-home)
+OFFLINE_KERAS_HOME := $(KERAS_HOME)/.copied
+endif
+
+# TensorFlow's C++ start-up lines reach a notebook's stderr late, in no fixed cell, so
+# nbval could not compare them. The kernels of the build and the tests print C-level
+# output to the terminal instead (tools/ipython_kernel_config.py); Python's warnings stay.
+export IPYTHONDIR := $(abspath _build/ipython)
+KERNEL_CONFIG := $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
+
+NBVAL_DIR := _build/nbval
+NBVAL_OPTIONS := --nbval --nbval-current-env --nbval-cell-timeout=600 \
+	--nbval-sanitize-with tests/nbval-sanitize.cfg
+
+.PHONY: site test benchmark clean
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Keras writes into KERAS_HOME, so it gets a writable copy of the mirror's weights.
+$(KERAS_HOME)/.copied:
+	mkdir -p $(KERAS_HOME)
+	cp -r $(MIRROR)/keras/. $(KERAS_HOME)/
+	chmod -R u+w $(KERAS_HOME)
+	touch $@
+
+$(KERNEL_CONFIG): tools/ipython_kernel_config.py
+	mkdir -p $(dir $@)
+	cp $< $@
+
+site: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+test: site
+	$(BIN)/python tools/prepare_nbval.py _build/jupyter_execute/episodes $(NBVAL_DIR)
+	$(BIN)/python -m pytest tests $(NBVAL_DIR) $(NBVAL_OPTIONS)
+
+benchmark: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
+	$(BIN)/python tools/benchmark.py $(BENCHMARK_OPTIONS)
+
+clean:
+	rm -rf _build

@@ -1,0 +1,156 @@
+"""CIFAR-10 for the lesson: the same arrays as ``keras.datasets.cifar10.load_data()``.
+
+Every episode gets its data here, so that a workshop works with or without
+internet. ``load_cifar10()`` looks in this order:
+
+1. the archive named by the environment variable ``CIFAR10_PATH`` (the file
+   ``cifar-10-python.tar.gz``, or a folder that holds it), for offline
+   machines and workshops that hand the data out on a USB stick;
+2. Keras's own cache and, when that is empty, a normal download through
+   ``keras.datasets.cifar10.load_data()``, with its progress bar.
+
+Whatever it reads is checked against known SHA-256 sums. Any failure raises
+``DataError`` with one message that says what happened and what to do.
+
+Run ``python lesson_data.py`` to fetch and verify the data before a workshop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tarfile
+from pathlib import Path
+
+import numpy as np
+
+ENV_VAR = "CIFAR10_PATH"
+ARCHIVE_NAME = "cifar-10-python.tar.gz"
+DOWNLOAD_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+
+# SHA-256 of the archives this module accepts.
+KNOWN_SHA256 = {
+    "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce": "official",
+    "79cc11c05e064eaa17fb5eff645421dcaac4f1d19df3fbc23b2f8054607dd268": "offline mirror",
+}
+
+CLASS_NAMES = (
+    "airplane", "automobile", "bird", "cat", "deer",
+    "dog", "frog", "horse", "ship", "truck",
+)
+
+TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
+TEST_BATCH = "test_batch"
+
+Split = tuple[np.ndarray, np.ndarray]
+
+
+class DataError(RuntimeError):
+    """CIFAR-10 could not be loaded; the message says why and what to do."""
+
+
+def sha256_of(path: Path) -> str:
+    """Return the hex SHA-256 digest of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def find_archive(location: Path) -> Path:
+    """Return the CIFAR-10 archive at ``location``, a file or a folder holding it."""
+    archive = location / ARCHIVE_NAME if location.is_dir() else location
+    if not archive.is_file():
+        raise DataError(
+            f"{ENV_VAR} is set to {str(location)!r}, but there is no CIFAR-10 archive "
+            f"there. Point {ENV_VAR} at the file {ARCHIVE_NAME} or at the folder that "
+            f"holds it, or unset {ENV_VAR} to download the data from {DOWNLOAD_URL}."
+        )
+    return archive
+
+
+def verify_archive(archive: Path) -> str:
+    """Check the archive's SHA-256 against the known sums; return which copy it is."""
+    digest = sha256_of(archive)
+    if digest not in KNOWN_SHA256:
+        raise DataError(
+            f"{archive} is not a known copy of CIFAR-10 (its SHA-256 is {digest}). "
+            "It may be truncated or corrupt. Delete it and copy or download "
+            f"{ARCHIVE_NAME} again from {DOWNLOAD_URL}."
+        )
+    return KNOWN_SHA256[digest]
+
+
+def _read_batch(archive: tarfile.TarFile, name: str) -> Split:
+    """Read one pickled batch as (images NHWC uint8, labels (N, 1) uint8)."""
+    member = archive.extractfile(f"cifar-10-batches-py/{name}")
+    if member is None:
+        raise KeyError(name)
+    batch = pickle.load(member, encoding="bytes")
+    rows = np.asarray(batch[b"data"], dtype=np.uint8)
+    images = rows.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+    labels = np.asarray(batch[b"labels"], dtype=np.uint8).reshape(-1, 1)
+    return images, labels
+
+
+def read_archive(archive: Path) -> tuple[Split, Split]:
+    """Verify a CIFAR-10 archive and read it in memory, extracting nothing to disk."""
+    verify_archive(archive)
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            train = [_read_batch(tar, name) for name in TRAIN_BATCHES]
+            test = _read_batch(tar, TEST_BATCH)
+    except (OSError, EOFError, KeyError, tarfile.TarError, pickle.UnpicklingError) as error:
+        raise DataError(
+            f"{archive} has a known checksum but could not be read ({error!r}). "
+            f"Copy or download {ARCHIVE_NAME} again from {DOWNLOAD_URL}."
+        ) from error
+    train_images = np.concatenate([images for images, _ in train])
+    train_labels = np.concatenate([labels for _, labels in train])
+    return (train_images, train_labels), test
+
+
+def download_with_keras() -> tuple[Split, Split]:
+    """Use Keras's cache, or download through Keras; turn any failure into DataError."""
+    import keras
+
+    try:
+        return keras.datasets.cifar10.load_data()
+    except Exception as error:  # Keras raises bare Exception for network errors.
+        raise DataError(
+            f"CIFAR-10 could not be downloaded from {DOWNLOAD_URL} ({error}). "
+            "Check your internet connection (or proxy) and run the cell again. "
+            f"Without internet, copy {ARCHIVE_NAME} from your instructor and set "
+            f"the environment variable {ENV_VAR} to its path."
+        ) from error
+
+
+def load_cifar10() -> tuple[Split, Split]:
+    """Load CIFAR-10 as ``(train_images, train_labels), (test_images, test_labels)``.
+
+    Images are uint8 arrays of shape (N, 32, 32, 3); labels are uint8 arrays of
+    shape (N, 1) holding class indices into ``CLASS_NAMES``. This is exactly
+    what ``keras.datasets.cifar10.load_data()`` returns.
+    """
+    location = os.environ.get(ENV_VAR)
+    if location:
+        return read_archive(find_archive(Path(location).expanduser()))
+    return download_with_keras()
+
+
+def main() -> int:
+    """Fetch and verify CIFAR-10, printing OK or what to fix."""
+    try:
+        (train_images, _), (test_images, _) = load_cifar10()
+    except DataError as error:
+        print(f"CIFAR-10: NOT OK\n{error}", file=sys.stderr)
+        return 1
+    print(f"CIFAR-10: OK ({len(train_images)} training and {len(test_images)} test images)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Run the episodes and print one table: wall time, longest cell and key figures.
+
+Each episode runs from its MyST source in ``episodes/``, as in the build, in a
+fresh kernel. The key figures are the values an episode glues with myst-nb's
+``glue`` (accuracies, parameter counts). Usage:
+
+    python tools/benchmark.py [--backend jax] [--episodes 02 04] [--cells]
+
+Targets (the issues' numbers) are read off this table, never asserted in timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import jupytext
+import nbclient
+import nbformat
+
+EPISODES = Path(__file__).resolve().parent.parent / "episodes"
+
+
+@dataclass
+class EpisodeRun:
+    """What one execution of an episode measured."""
+
+    name: str
+    wall_s: float
+    cell_s: list[float] = field(default_factory=list)
+    cell_sources: list[str] = field(default_factory=list)
+    figures: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def longest_cell(self) -> tuple[float, int]:
+        """(seconds, index among code cells) of the slowest cell."""
+        if not self.cell_s:
+            return 0.0, -1
+        index = max(range(len(self.cell_s)), key=self.cell_s.__getitem__)
+        return self.cell_s[index], index
+
+
+def cell_seconds(cell: nbformat.NotebookNode) -> float:
+    """Seconds a cell ran, from the timing nbclient records in its metadata."""
+    timing = cell.metadata.get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    parse = datetime.fromisoformat
+    return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
+
+
+def glued_figures(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """Every value glued in the notebook, by name, as its plain-text form."""
+    figures = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and "text/plain" in output.get("data", {}):
+                figures[name] = output["data"]["text/plain"]
+    return figures
+
+
+def run_episode(path: Path, timeout_s: int = 600) -> EpisodeRun:
+    """Execute one episode in its folder and measure it."""
+    notebook = jupytext.read(path)
+    client = nbclient.NotebookClient(
+        notebook, timeout=timeout_s, kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.perf_counter()
+    error = ""
+    try:
+        client.execute()
+    except nbclient.exceptions.CellExecutionError as failure:
+        error = str(failure).strip().splitlines()[-1]
+    wall_s = time.perf_counter() - start
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    return EpisodeRun(
+        name=path.stem,
+        wall_s=wall_s,
+        cell_s=[cell_seconds(cell) for cell in code_cells],
+        cell_sources=[cell.source for cell in code_cells],
+        figures=glued_figures(notebook),
+        error=error,
+    )
+
+
+def print_table(runs: list[EpisodeRun], backend: str, show_cells: bool) -> None:
+    """Print the benchmark table, one row per episode."""
+    print(f"\nBackend: {backend}")
+    print(f"| {'episode':<22} | {'wall s':>7} | {'longest cell s':>14} | key figures")
+    print(f"|{'-' * 24}|{'-' * 9}|{'-' * 16}|{'-' * 40}")
+    for run in runs:
+        longest_s, index = run.longest_cell
+        figures = ", ".join(f"{name}={value}" for name, value in run.figures.items())
+        if run.error:
+            figures = f"FAILED: {run.error}"
+        print(f"| {run.name:<22} | {run.wall_s:7.1f} | {longest_s:9.1f} (#{index:>2}) | {figures}")
+        if show_cells:
+            for number, (seconds, source) in enumerate(zip(run.cell_s, run.cell_sources)):
+                first_line = source.strip().splitlines()[0] if source.strip() else ""
+                print(f"|    cell {number:>2}: {seconds:6.1f} s  {first_line[:70]}")
+    print(f"| {'total':<22} | {sum(run.wall_s for run in runs):7.1f} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", default=os.environ.get("KERAS_BACKEND", "tensorflow"),
+                        help="Keras backend: tensorflow, jax or torch")
+    parser.add_argument("--episodes", nargs="*", default=[],
+                        help="episode numbers or name prefixes to run (default: all)")
+    parser.add_argument("--cells", action="store_true", help="also print every cell's time")
+    args = parser.parse_args()
+
+    os.environ["KERAS_BACKEND"] = args.backend  # the kernels inherit it
+    paths = sorted(EPISODES.glob("[0-9][0-9]-*.md"))
+    if args.episodes:
+        paths = [path for path in paths if any(path.stem.startswith(e) for e in args.episodes)]
+    runs = []
+    for path in paths:
+        print(f"running {path.name} on {args.backend} ...", flush=True)
+        runs.append(run_episode(path))
+    print_table(runs, args.backend, args.cells)
+    return 1 if any(run.error for run in runs) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

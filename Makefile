@@ -24,7 +24,7 @@ NBVAL_DIR := _build/nbval
 NBVAL_OPTIONS := --nbval --nbval-current-env --nbval-cell-timeout=600 \
 	--nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: site test benchmark clean
+.PHONY: site book test benchmark clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,13 @@ $(KERNEL_CONFIG): tools/ipython_kernel_config.py
 	mkdir -p $(dir $@)
 	cp $< $@
 
-site: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+site: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG) book
+
+# Build the book in the folder BOOK, installing nothing (tests build throwaway books with it).
+# Any Sphinx warning fails it; so does a cell error (raise_on_error in _config.yml).
+BOOK ?= .
+book:
+	$(BIN)/jupyter-book build $(BOOK) --warningiserror --nitpick --keep-going
 
 test: site
 	$(BIN)/python tools/prepare_nbval.py _build/jupyter_execute/episodes $(NBVAL_DIR)

@@ -154,3 +154,60 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ImageNet weights for episode 4 ------------------------------------------------
+#
+# ``keras.applications`` downloads pretrained weights into Keras's cache the
+# first time a model asks for them. Offline, that download fails with a bare
+# "URL fetch failure". ``check_imagenet_weights()`` looks first, and turns that
+# failure into a message that says which file is missing and where it goes.
+
+MOBILENET_WEIGHTS = "mobilenet_2_5_224_tf_no_top.h5"
+MOBILENET_WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/"
+
+# SHA-256 of the weights files the lesson uses (equal to Keras's own table).
+WEIGHTS_SHA256 = {
+    MOBILENET_WEIGHTS: "dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf",
+}
+
+
+def keras_cache_dir() -> Path:
+    """The folder where Keras keeps downloads: ``$KERAS_HOME``, by default ``~/.keras``."""
+    try:
+        # Where Keras itself looks; it reads KERAS_HOME once, when it is imported.
+        from keras.src.backend.config import keras_home
+    except ImportError:  # another Keras version: its documented rule
+        return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser()
+    return Path(keras_home()).expanduser()
+
+
+def check_imagenet_weights(
+    file_name: str = MOBILENET_WEIGHTS, base_url: str = MOBILENET_WEIGHTS_URL
+) -> Path:
+    """Make sure a Keras Applications weights file is in Keras's cache; return its path.
+
+    The file is looked up in ``$KERAS_HOME/models/`` (default ``~/.keras/models/``)
+    and downloaded from ``base_url`` when it is not there, exactly as
+    ``keras.applications`` would. A known file is checked against its SHA-256.
+    When the file is neither there nor downloadable, raises ``DataError`` saying
+    which file is missing, where to put it and where to get it.
+    """
+    import keras
+
+    target = keras_cache_dir() / "models" / file_name
+    origin = base_url + file_name
+    try:
+        path = keras.utils.get_file(
+            file_name, origin, cache_subdir="models",
+            file_hash=WEIGHTS_SHA256.get(file_name), hash_algorithm="sha256",
+        )
+    except Exception as error:  # Keras raises bare Exception for network errors.
+        raise DataError(
+            f"The ImageNet weights file {file_name} is not in Keras's cache (or is damaged) "
+            f"and could not be downloaded from {origin} ({error}). Check your internet connection "
+            "(or proxy) and run the cell again. Without internet, copy the file from "
+            f"your instructor to {target} (the folder models/ inside $KERAS_HOME, "
+            "by default ~/.keras)."
+        ) from error
+    return Path(path)

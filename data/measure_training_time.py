@@ -59,6 +59,15 @@ def small_cnn() -> keras.Model:
     return keras.Model(inputs, outputs, name="cifar10_cnn_quick")
 
 
+def device_type() -> str:
+    """"GPU" when the backend trains on a GPU, else "CPU"."""
+    if keras.backend.backend() == "torch":  # keras.distribution does not support torch
+        import torch
+
+        return "GPU" if torch.cuda.is_available() else "CPU"
+    return "GPU" if keras.distribution.list_devices()[0].lower().startswith("gpu") else "CPU"
+
+
 def hardware(device: str) -> str:
     """The processor's name: nvidia-smi's for a GPU, lscpu's model name for a CPU."""
     if device == "GPU":
@@ -81,7 +90,7 @@ def main() -> int:
     timer = EpochTimer()
     model.fit(train_images, train_labels, epochs=2, batch_size=BATCH_SIZE, verbose=2,
               callbacks=[timer])
-    device = "GPU" if keras.distribution.list_devices()[0].lower().startswith("gpu") else "CPU"
+    device = device_type()
     row = {
         "device": device,
         "hardware": hardware(device),

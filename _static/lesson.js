@@ -39,6 +39,7 @@
   show(null);
 
   document.addEventListener("DOMContentLoaded", () => {
+    if (document.querySelector(".lesson-view-switch")) return; // the script ran already
     const button = document.createElement("button");
     button.type = "button";
     button.className = "btn btn-sm lesson-view-switch";

@@ -1,0 +1,308 @@
+"""Check every page of the lesson against its conventions; print each problem with its line.
+
+Usage (from the repository root; exit status 1 when a check finds a problem):
+
+    python tools/lesson_checks.py
+
+Each rule is one function that takes a parsed page (or the whole book) and
+returns the problems it finds. The conventions are shown, block by block, on
+the page instructors/conventions.md; tests/test_lesson_checks.py runs every
+rule on the real lesson and on a small bad page that each rule must catch.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY / "_ext"))
+
+from lesson_sources import Block, Page, glossary_terms, read_page, source_of, toc_files  # noqa: E402
+
+VAGUE_LINK_TEXTS = frozenset({"here", "click here", "link", "this", "more", "read more", "this link"})
+PLOTTING_CALL = re.compile(r"\bplt\.|\bmatplotlib\b|\.plot\(|\bimshow\(|\bplot_model\(")
+HIDDEN_OUTPUT_TAGS = frozenset({"remove-cell", "remove-output"})
+EPISODE_BLOCKS = ("questions", "objectives", "keypoints")
+EPISODE_FOLDER = "episodes"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        try:
+            where = self.path.relative_to(REPOSITORY)
+        except ValueError:
+            where = self.path
+        return f"{where}:{self.line}: {self.rule}: {self.message}"
+
+
+@dataclass
+class Book:
+    """The lesson's pages, in the order of _toc.yml."""
+
+    root: Path
+    docnames: list[str]
+    pages: dict[str, Page]
+
+    @property
+    def glossary(self) -> set[str]:
+        return glossary_terms(list(self.pages.values()))
+
+    def is_episode(self, page: Page) -> bool:
+        return page.path.parent == self.root / EPISODE_FOLDER
+
+
+def read_book(root: Path = REPOSITORY) -> Book:
+    """Parse every page that _toc.yml lists."""
+    docnames = toc_files(root / "_toc.yml")
+    pages = {name: read_page(source_of(root, name)) for name in docnames if source_of(root, name).is_file()}
+    return Book(root, docnames, pages)
+
+
+# Rule: every image and figure has alt text ----------------------------------------------
+
+def plotting_cell_lacks_alt(cell: Block) -> bool:
+    """A code cell that draws a figure, shown on the page, with no alt text or caption."""
+    tags = set(cell.options.get("tags") or [])
+    if tags & HIDDEN_OUTPUT_TAGS:
+        return False
+    code = "\n".join(line for line in cell.body.splitlines()
+                     if not re.match(r"\s*(import|from)\s", line) and not line.lstrip().startswith("#"))
+    if not PLOTTING_CALL.search(code):
+        return False
+    mystnb = cell.options.get("mystnb") or {}
+    image = mystnb.get("image") or {} if isinstance(mystnb, dict) else {}
+    figure = mystnb.get("figure") or {} if isinstance(mystnb, dict) else {}
+    return not (str(image.get("alt", "")).strip() or str(figure.get("caption", "")).strip())
+
+
+def check_alt_text(page: Page) -> list[Problem]:
+    """Figures and images carry :alt:, Markdown images alt text, plotting cells mystnb alt metadata."""
+    problems = []
+    for block in page.blocks_named("figure", "image"):
+        if not str(block.options.get("alt", "")).strip():
+            problems.append(Problem(page.path, block.line, "alt-text",
+                                    f"the {block.name} {block.argument} has no :alt: text"))
+    for link in page.links:
+        if link.kind == "image" and not link.text.strip():
+            problems.append(Problem(page.path, link.line, "alt-text",
+                                    f"the image {link.target} has empty alt text: ![what it shows]({link.target})"))
+    for tag, line in page.html_images:
+        if not re.search(r"""\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*')""", tag):
+            problems.append(Problem(page.path, line, "alt-text", f"the HTML image {tag} has no alt text"))
+    for cell in page.blocks_named("code-cell"):
+        if plotting_cell_lacks_alt(cell):
+            problems.append(Problem(page.path, cell.line, "alt-text",
+                                    "this cell draws a figure but has no alt text: add mystnb: image: alt: "
+                                    "(what the figure shows) to the cell's metadata"))
+    return problems
+
+
+# Rule: links to local files and anchors resolve -----------------------------------------
+
+def is_external(target: str) -> bool:
+    return bool(urlsplit(target).scheme) or target.startswith("//")
+
+
+def resolve_local(page: Page, book: Book, target: str) -> tuple[Path | None, str]:
+    """The file a local link points to (None if it is missing) and its #fragment."""
+    path_part, _, fragment = target.partition("#")
+    if not path_part:
+        return page.path, fragment
+    path_part = unquote(path_part)
+    base = book.root if path_part.startswith("/") else page.path.parent
+    candidate = (base / path_part.lstrip("/")).resolve()
+    for option in (candidate, candidate.with_name(candidate.name + ".md")):
+        if option.is_file():
+            return option, fragment
+    return None, fragment
+
+
+def check_local_links(page: Page, book: Book) -> list[Problem]:
+    """Links and images that point into the lesson reach an existing file and anchor."""
+    problems = []
+    for link in page.links:
+        if link.kind not in ("link", "image", "doc") or not link.target or is_external(link.target):
+            continue
+        target = link.target if link.kind != "doc" else link.target + ".md"
+        path, fragment = resolve_local(page, book, target)
+        if path is None:
+            problems.append(Problem(page.path, link.line, "local-links",
+                                    f"{link.target} does not exist (relative to {page.path.parent.name}/)"))
+            continue
+        if fragment and path.suffix == ".md":
+            anchors = page.anchors() if path == page.path else read_page(path).anchors()
+            if fragment not in anchors:
+                problems.append(Problem(page.path, link.line, "local-links",
+                                        f"{link.target}: no heading or label #{fragment} in {path.name}"))
+    for block in page.blocks_named("figure", "image"):
+        if block.argument and not is_external(block.argument):
+            if resolve_local(page, book, block.argument)[0] is None:
+                problems.append(Problem(page.path, block.line, "local-links",
+                                        f"the {block.name} file {block.argument} does not exist"))
+    return problems
+
+
+# Rule: link text says where it goes --------------------------------------------------------
+
+def check_link_text(page: Page) -> list[Problem]:
+    """No link reads "here", "click here", "link", "this", "more" or "read more"."""
+    problems = []
+    for link in page.links:
+        if link.kind in ("link", "doc", "ref") and link.text:
+            text = re.sub(r"[\s.:!?,;]+$", "", link.text.strip().lower())
+            if text in VAGUE_LINK_TEXTS:
+                problems.append(Problem(page.path, link.line, "link-text",
+                                        f'the link text "{link.text}" does not say where the link goes'))
+    return problems
+
+
+# Rule: one title, no skipped heading levels ------------------------------------------------
+
+def check_headings(page: Page, episode: bool) -> list[Problem]:
+    """An episode has one level-1 heading, its title, first; no page skips a heading level."""
+    problems = []
+    level_ones = [heading for heading in page.headings if heading.level == 1]
+    if episode and (not page.headings or page.headings[0].level != 1):
+        problems.append(Problem(page.path, page.headings[0].line if page.headings else 1, "headings",
+                                "an episode starts with its title as the only level-1 heading (# Title)"))
+    if episode:
+        for heading in level_ones[1:]:
+            problems.append(Problem(page.path, heading.line, "headings",
+                                    f'"# {heading.text}" is a second level-1 heading: use ## for a section'))
+    previous = 0
+    for heading in page.headings:
+        if previous and heading.level > previous + 1:
+            problems.append(Problem(page.path, heading.line, "headings",
+                                    f'"{"#" * heading.level} {heading.text}" skips a level after a '
+                                    f"level-{previous} heading"))
+        previous = heading.level
+    return problems
+
+
+# Rule: every episode has its blocks and its minutes --------------------------------------
+
+def check_episode_blocks(page: Page) -> list[Problem]:
+    """Questions, objectives and keypoints blocks, and integer teaching and exercises minutes."""
+    problems = []
+    for css_class in EPISODE_BLOCKS:
+        if not page.admonitions_of_class(css_class):
+            problems.append(Problem(page.path, 1, "episode-blocks",
+                                    f"no {css_class} block (:::{{admonition}} {css_class.capitalize()} "
+                                    f"with :class: {css_class})"))
+    for key in ("teaching", "exercises"):
+        value = page.front_matter.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(Problem(page.path, 1, "episode-blocks",
+                                    f"the front matter needs `{key}:` as whole minutes (found {value!r})"))
+    return problems
+
+
+# Rule: every solution follows its challenge ------------------------------------------------
+
+def solves(solution: Block, exercise: Block | None) -> bool:
+    return exercise is not None and exercise.name == "exercise" and exercise.label == solution.argument
+
+
+def check_solutions(page: Page) -> list[Problem]:
+    """Each {solution} names an {exercise} label of the page and sits right after it (or inside it)."""
+    problems = []
+    labels = {block.label for block in page.blocks_named("exercise")}
+    for exercise in page.blocks_named("exercise"):
+        if not exercise.label:
+            problems.append(Problem(page.path, exercise.line, "solutions",
+                                    f'the exercise "{exercise.argument}" has no :label: for its solution'))
+    for solution in page.blocks_named("solution"):
+        if solution.argument not in labels:
+            problems.append(Problem(page.path, solution.line, "solutions",
+                                    f'the solution names "{solution.argument}", which is no exercise label '
+                                    "of this page"))
+            continue
+        before = solution.previous
+        while before is not None and before.name == "solution" and before.argument == solution.argument:
+            before = before.previous  # a second solution to the same exercise
+        if not (solves(solution, before) or solves(solution, solution.parent)):
+            problems.append(Problem(page.path, solution.line, "solutions",
+                                    f'the solution to "{solution.argument}" must come right after its exercise'))
+    return problems
+
+
+# Rule: every glossary term exists ------------------------------------------------------------
+
+def check_glossary_terms(page: Page, terms: set[str]) -> list[Problem]:
+    """Every {term} role names a term of the glossary (learners/reference.md)."""
+    return [Problem(page.path, link.line, "glossary-terms",
+                    f'"{link.target}" is not in the glossary (learners/reference.md)')
+            for link in page.links if link.kind == "term" and link.target.strip().lower() not in terms]
+
+
+# Rule: every page is in the table of contents ------------------------------------------------
+
+def excluded_patterns(root: Path) -> list[str]:
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    return [str(pattern) for pattern in config.get("exclude_patterns") or []]
+
+
+def check_toc(book: Book) -> list[Problem]:
+    """Every page of the site is listed in _toc.yml, and every entry of _toc.yml exists."""
+    from sphinx.util.matching import Matcher
+
+    excluded = Matcher(excluded_patterns(book.root) + ["_build", "**.ipynb_checkpoints"])
+    listed = {source_of(book.root, name) for name in book.docnames}
+    problems = [Problem(book.root / "_toc.yml", 1, "toc", f"{name} is listed but has no source file")
+                for name in book.docnames if not source_of(book.root, name).is_file()]
+    for path in sorted(book.root.rglob("*.md")):
+        parts = path.relative_to(book.root).parts
+        prefixes = ["/".join(parts[: end + 1]) for end in range(len(parts))]
+        if any(part.startswith(".") for part in parts) or any(excluded(prefix) for prefix in prefixes):
+            continue
+        if path not in listed:
+            problems.append(Problem(path, 1, "toc", "this page is not in _toc.yml, so the site hides it"))
+    return problems
+
+
+# All rules -------------------------------------------------------------------------------------
+
+PageRule = Callable[[Page, Book], list[Problem]]
+PAGE_RULES: dict[str, PageRule] = {
+    "alt-text": lambda page, book: check_alt_text(page),
+    "local-links": check_local_links,
+    "link-text": lambda page, book: check_link_text(page),
+    "headings": lambda page, book: check_headings(page, book.is_episode(page)),
+    "episode-blocks": lambda page, book: check_episode_blocks(page) if book.is_episode(page) else [],
+    "solutions": lambda page, book: check_solutions(page),
+    "glossary-terms": lambda page, book: check_glossary_terms(page, book.glossary),
+}
+
+
+def check_book(book: Book) -> list[Problem]:
+    """Run every rule on every page of the book."""
+    problems = check_toc(book)
+    for page in book.pages.values():
+        for rule in PAGE_RULES.values():
+            problems.extend(rule(page, book))
+    return problems
+
+
+def main() -> int:
+    problems = check_book(read_book())
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s) found" if problems else "All lesson checks passed.")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,6 +14,7 @@ import ast
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
@@ -164,3 +165,28 @@ def test_check_accepts_plain_keras(code):
 def test_problems_name_the_cell():
     problems = episode_problems(episode("import tensorflow as tf\nx = tf.constant(1)"))
     assert problems == ["code cell 1: import tensorflow", "code cell 1: name 'tf' (line 2)"]
+
+
+# tools/run_backends.py, which `make backends` runs: what it can get wrong without running a kernel.
+
+def test_runner_turns_skip_execution_into_nbval_skip(tmp_path):
+    from run_backends import to_notebook
+
+    source = tmp_path / "09-skip.md"
+    cell = "```{code-cell} ipython3\n"
+    text = EPISODE_TEMPLATE.format(code="download_everything()")
+    source.write_text(text.replace(cell + "download", cell + ":tags: [skip-execution]\n\ndownload"))
+    notebook = nbformat.read(to_notebook(source, tmp_path), as_version=4)
+    tags = [cell.metadata.get("tags", []) for cell in notebook.cells if cell.cell_type == "code"]
+    assert tags == [[], ["skip-execution", "nbval-skip"]]
+
+
+def test_runner_table_shows_failures_and_totals(capsys):
+    from run_backends import print_table
+
+    print_table({"jax": {"01-a": (2.0, True), "02-b": (3.0, False)},
+                 "torch": {"01-a": (4.0, True), "02-b": (5.5, True)}}, ["01-a", "02-b"])
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[-3].split() == ["|", "01-a", "|", "2.0", "|", "4.0", "|"]
+    assert rows[-2].split() == ["|", "02-b", "|", "FAILED", "|", "5.5", "|"]
+    assert rows[-1].split() == ["|", "total", "|", "5.0", "|", "9.5", "|"]

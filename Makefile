@@ -1,5 +1,6 @@
 # The lesson's commands. `make site` builds the website, `make test` runs every test.
 # Both create the virtual environment .venv and install requirements.txt when needed.
+# `make backends` runs every episode on JAX and PyTorch too, in its own environment .venv-backends.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -24,12 +25,27 @@ NBVAL_DIR := _build/nbval
 NBVAL_OPTIONS := --nbval --nbval-current-env --nbval-cell-timeout=600 \
 	--nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: site book test benchmark clean
+# The other Keras backends live in their own environment: requirements.txt plus
+# requirements-backends.txt. `make backends BACKENDS=jax` runs one of them.
+BACKENDS ?= jax torch
+BACKENDS_VENV ?= .venv-backends
+BACKENDS_BIN := $(BACKENDS_VENV)/bin
+BACKENDS_REQUIREMENTS ?= requirements-backends.txt
+# A benchmark on JAX or PyTorch (BENCHMARK_OPTIONS="--backend jax") runs there too.
+BENCHMARK_BIN := $(if $(filter jax torch,$(subst =, ,$(BENCHMARK_OPTIONS))),$(BACKENDS_BIN),$(BIN))
+
+.PHONY: site book test benchmark backends clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BACKENDS_BIN)/.installed: requirements.txt $(BACKENDS_REQUIREMENTS)
+	$(PYTHON) -m venv $(BACKENDS_VENV)
+	$(BACKENDS_BIN)/python -m pip install --quiet --upgrade pip
+	$(BACKENDS_BIN)/python -m pip install --quiet -r requirements.txt -r $(BACKENDS_REQUIREMENTS)
 	touch $@
 
 # Keras writes into KERAS_HOME, so it gets a writable copy of the mirror's weights.
@@ -55,8 +71,11 @@ test: site
 	$(BIN)/python tools/prepare_nbval.py _build/jupyter_execute/episodes $(NBVAL_DIR)
 	$(BIN)/python -m pytest tests $(NBVAL_DIR) $(NBVAL_OPTIONS)
 
-benchmark: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
-	$(BIN)/python tools/benchmark.py $(BENCHMARK_OPTIONS)
+benchmark: $(BENCHMARK_BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
+	$(BENCHMARK_BIN)/python tools/benchmark.py $(BENCHMARK_OPTIONS)
+
+backends: $(BACKENDS_BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
+	$(BACKENDS_BIN)/python tools/run_backends.py --backends $(BACKENDS) $(BACKENDS_OPTIONS)
 
 clean:
 	rm -rf _build

@@ -5,6 +5,10 @@ fresh kernel. The key figures are the values an episode glues with myst-nb's
 ``glue`` (accuracies, parameter counts). Usage:
 
     python tools/benchmark.py [--backend jax] [--episodes 02 04] [--cells]
+    python tools/benchmark.py --backend tensorflow jax torch   # one table per backend
+
+JAX and PyTorch are installed in .venv-backends, not .venv: `make benchmark
+BENCHMARK_OPTIONS="--backend jax"` runs this script there (TensorFlow is there too).
 
 Targets (the issues' numbers) are read off this table, never asserted in timed tests.
 """
@@ -111,23 +115,28 @@ def print_table(runs: list[EpisodeRun], backend: str, show_cells: bool) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", default=os.environ.get("KERAS_BACKEND", "tensorflow"),
-                        help="Keras backend: tensorflow, jax or torch")
+    parser.add_argument("--backend", nargs="+",
+                        default=[os.environ.get("KERAS_BACKEND", "tensorflow")],
+                        help="Keras backends: tensorflow, jax or torch; one table each")
     parser.add_argument("--episodes", nargs="*", default=[],
                         help="episode numbers or name prefixes to run (default: all)")
     parser.add_argument("--cells", action="store_true", help="also print every cell's time")
     args = parser.parse_args()
 
-    os.environ["KERAS_BACKEND"] = args.backend  # the kernels inherit it
     paths = sorted(EPISODES.glob("[0-9][0-9]-*.md"))
     if args.episodes:
         paths = [path for path in paths if any(path.stem.startswith(e) for e in args.episodes)]
-    runs = []
-    for path in paths:
-        print(f"running {path.name} on {args.backend} ...", flush=True)
-        runs.append(run_episode(path))
-    print_table(runs, args.backend, args.cells)
-    return 1 if any(run.error for run in runs) else 0
+    runs_by_backend = {}
+    for backend in args.backend:
+        os.environ["KERAS_BACKEND"] = backend  # the kernels inherit it
+        runs = []
+        for path in paths:
+            print(f"running {path.name} on {backend} ...", flush=True)
+            runs.append(run_episode(path))
+        runs_by_backend[backend] = runs
+    for backend, runs in runs_by_backend.items():
+        print_table(runs, backend, args.cells)
+    return 1 if any(run.error for runs in runs_by_backend.values() for run in runs) else 0
 
 
 if __name__ == "__main__":

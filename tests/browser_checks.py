@@ -183,8 +183,10 @@ def solution_toggles(driver):
             toggle = solution.find_element(By.CSS_SELECTOR, ":scope > summary")
             content = solution.find_elements(By.CSS_SELECTOR, ":scope > :not(summary)")
         else:
+            # The title of a sphinx-exercise solution is mostly a link to its exercise;
+            # the chevron button that sphinx-togglebutton adds is what opens it.
             wait_until(lambda: solution.find_elements(By.CSS_SELECTOR, "button.toggle-button"), timeout=10)
-            toggle = solution.find_element(By.CSS_SELECTOR, ":scope > .admonition-title")
+            toggle = solution.find_element(By.CSS_SELECTOR, ":scope > .admonition-title button.toggle-button")
             content = solution.find_elements(By.CSS_SELECTOR, ":scope > :not(.admonition-title):not(button)")
         found.append((solution, toggle, content))
     return found
@@ -262,18 +264,24 @@ def set_viewport(driver, width, height, mobile):
     )
 
 
-def horizontal_overflow(driver):
-    """How many CSS pixels the page is wider than the viewport (0 when it fits)."""
+def horizontal_overflow(driver, width=None):
+    """How many CSS pixels the page is wider than the viewport (0 when it fits).
+
+    A phone (mobile emulation) widens its viewport to content that overflows, so
+    window.innerWidth grows with the page: pass the device's width to compare with.
+    """
     return driver.execute_script(
-        "return Math.max(0, document.documentElement.scrollWidth - window.innerWidth - 1);"
+        "const width = Math.min(window.innerWidth, arguments[0] || Infinity);"
+        "return Math.max(0, document.documentElement.scrollWidth - width - 1);",
+        width,
     )
 
 
-def widest_elements(driver, limit=5):
+def widest_elements(driver, width, limit=5):
     """The elements that stick out to the right of the viewport, to explain an overflow."""
     return driver.execute_script(
         """
-        const width = window.innerWidth;
+        const width = arguments[1];
         return Array.from(document.querySelectorAll('body *'))
           .filter(e => e.getBoundingClientRect().right > width + 1 && e.offsetParent !== null)
           .slice(-arguments[0])
@@ -282,6 +290,7 @@ def widest_elements(driver, limit=5):
                ' right=' + Math.round(e.getBoundingClientRect().right));
         """,
         limit,
+        width,
     )
 
 

@@ -4,8 +4,9 @@
 # `make site` and `make notebooks` on main:  sh tools/publish_notebooks.sh [REMOTE] [BRANCH]
 # The branch is generated: each run replaces it by a single commit (force push),
 # like a gh-pages branch. REMOTE defaults to origin's URL, BRANCH to notebooks.
+# NOTEBOOKS_DIR names another folder to push.
 set -eu
-src=_build/notebooks
+src=${NOTEBOOKS_DIR:-_build/notebooks}
 remote=${1:-$(git remote get-url origin)}
 branch=${2:-notebooks}
 source_commit=$(git rev-parse --short HEAD)

@@ -256,6 +256,25 @@ def choose_view(driver, control, view):
     driver.execute_script("arguments[0].click();", control)
 
 
+def check_instructor_view(driver):
+    """Problems with the page's learner/instructor switch: notes hidden, shown, hidden again."""
+    switch = view_switch(driver)
+    if switch is None:
+        return ["the page has instructor notes but no learner/instructor view switch"]
+    notes = instructor_notes(driver)
+    problems = []
+    if any(note.is_displayed() for note in notes):
+        problems.append("instructor notes are visible in the learner view")
+    choose_view(driver, switch[0], "instructor")
+    if not wait_until(lambda: all(note.is_displayed() for note in notes), timeout=5):
+        problems.append("instructor notes stay hidden in the instructor view")
+    switch = view_switch(driver) or switch  # a switch may re-render itself
+    choose_view(driver, switch[1] if switch[1] is not None else switch[0], "learner")
+    if not wait_until(lambda: not any(note.is_displayed() for note in notes), timeout=5):
+        problems.append("instructor notes stay visible after switching back to the learner view")
+    return problems
+
+
 def set_viewport(driver, width, height, mobile):
     """Emulate a device's viewport exactly (the window's size would include nothing else, but be explicit)."""
     driver.execute_cdp_cmd(

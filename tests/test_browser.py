@@ -26,6 +26,7 @@ from browser_checks import (  # noqa: E402  (tests/ is on sys.path: pytest's roo
     LAPTOP,
     PHONE,
     check_page,
+    check_instructor_view,
     check_solutions,
     choose_view,
     horizontal_overflow,
@@ -123,20 +124,11 @@ def test_instructor_notes_follow_the_view(browser, site_url):
         pytest.skip("the site has no learner/instructor view switch yet (added on the branch carpentries)")
     if not pages_with_notes:
         pytest.skip("no page has an instructor note (`:class: instructor`) yet")
+    problems = []
     for page in pages_with_notes:
         load(browser, site_url + page)
-        switch = view_switch(browser)
-        assert switch is not None, f"{page} has instructor notes but no view switch"
-        notes = instructor_notes(browser)
-        assert not any(note.is_displayed() for note in notes), f"{page} shows instructor notes in the learner view"
-        choose_view(browser, switch[0], "instructor")
-        assert wait_until(lambda: all(note.is_displayed() for note in notes), timeout=5), (
-            f"{page} hides instructor notes in the instructor view"
-        )
-        choose_view(browser, switch[1] if switch[1] is not None else switch[0], "learner")
-        assert wait_until(lambda: not any(note.is_displayed() for note in notes), timeout=5), (
-            f"{page} shows instructor notes after switching back to the learner view"
-        )
+        problems += [f"{page}: {problem}" for problem in check_instructor_view(browser)]
+    assert not problems, "\n".join(problems)
 
 
 # --- Episodes -----------------------------------------------------------------------------
@@ -229,6 +221,15 @@ PIXEL_PNG = base64.b64decode(
 SIZELESS_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
 
 
+# A page with a learner/instructor switch like the lesson's: a button that names the view
+# and a body class; {hide} is what the learner view does to instructor notes.
+VIEW_SWITCH_PAGE = """
+<style>.admonition.instructor {{ display: {hide}; }} body.instructor-view .admonition.instructor {{ display: block; }}</style>
+<button class="view-switch" onclick="document.body.classList.toggle('instructor-view')">Instructor view</button>
+<div class="admonition instructor"><p class="admonition-title">Instructor note</p><p>Type slowly.</p></div>
+"""
+
+
 def write_page(folder, name, body):
     head = f'<title>{name}</title><meta name="viewport" content="width=device-width, initial-scale=1">'
     (folder / name).write_text(f"<!doctype html><html><head>{head}</head><body>{body}</body></html>")
@@ -245,6 +246,8 @@ def throwaway_site(tmp_path_factory):
     write_page(folder, "broken-image.html", '<img src="missing.png" alt="Nothing.">')
     write_page(folder, "no-alt.html", '<img src="pixel.png"><img src="pixel.png" alt="  ">')
     write_page(folder, "wide.html", '<div style="width: 900px">wide</div>')
+    write_page(folder, "instructor-view.html", VIEW_SWITCH_PAGE.format(hide="none"))
+    write_page(folder, "broken-view.html", VIEW_SWITCH_PAGE.format(hide="block"))
     with serve(folder) as url:
         yield url
 
@@ -276,6 +279,18 @@ def test_an_image_without_alt_text_fails_the_check(browser, throwaway_site):
 
 def test_a_missing_page_fails_the_check(browser, throwaway_site):
     assert "HTTP status 404" in check_page(browser, throwaway_site + "nowhere.html").problems
+
+
+def test_instructor_view_check_on_a_page_with_a_switch(browser, throwaway_site):
+    load(browser, throwaway_site + "instructor-view.html")
+    assert check_instructor_view(browser) == []
+
+
+def test_instructor_view_check_reports_notes_shown_to_learners(browser, throwaway_site):
+    load(browser, throwaway_site + "broken-view.html")
+    assert "instructor notes are visible in the learner view" in check_instructor_view(browser)
+    load(browser, throwaway_site + "clean.html")
+    assert "no learner/instructor view switch" in check_instructor_view(browser)[0]
 
 
 def test_a_page_wider_than_a_phone_fails_the_check(phone, throwaway_site):

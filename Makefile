@@ -79,3 +79,25 @@ backends: $(BACKENDS_BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
 
 clean:
 	rm -rf _build
+
+# The browser test (tests/test_browser.py) drives Debian's Chromium with its chromedriver;
+# `make test` installs both with apt-get when they are missing (as root, or through sudo).
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: browser notebooks
+
+browser:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			chromium chromium-driver fonts-liberation; \
+	fi
+
+test: browser
+
+# Every episode as an executed .ipynb in _build/notebooks: the branch `notebooks` that the
+# site's Binder and Colab buttons open. tools/publish_notebooks.sh pushes it.
+notebooks: site
+	$(BIN)/python tools/make_notebooks.py

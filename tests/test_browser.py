@@ -189,7 +189,7 @@ def test_episode_offers_downloads_and_launch_buttons(browser, site_url, episode)
     status, source = http_get(link(f".dropdown-download-buttons a[href$='{stem}.md']"))
     assert status == 200, f"{episode}: the .md download answers {status}"
     assert source.decode("utf-8").startswith("---\njupytext:"), f"{episode}: the .md download is not the source"
-    # Binder and Colab cannot run a .md file: they open the branch `notebooks` (tools/launch_notebooks.py).
+    # Binder and Colab cannot run a .md file: they open the branch `notebooks` (_ext/launch_notebooks.py).
     binder = link(".dropdown-launch-buttons a[href^='https://mybinder.org/v2/gh/']")
     colab = link(".dropdown-launch-buttons a[href^='https://colab.research.google.com/github/']")
     assert binder.endswith(f"?urlpath=lab/tree/episodes/{stem}.ipynb"), binder
@@ -309,11 +309,11 @@ parse:
 sphinx:
   extra_extensions: [sphinx_exercise]
   local_extensions:
-    dedupe_page_scripts: {tools}
+    dedupe_page_scripts: {ext}
   config:
     html_context:
       default_mode: auto
-""".format(tools=ROOT / "tools"),
+""".format(ext=ROOT / "_ext"),
     "_toc.yml": "format: jb-book\nroot: index\nchapters:\n  - file: episode\n  - file: open-solution\n",
     "index.md": "# Home\n\nA throwaway book with an exercise.\n",
     "episode.md": """\

@@ -1,7 +1,7 @@
 """Write the tree of the branch `notebooks`: every episode as an executed .ipynb.
 
 Binder and Colab cannot run a MyST Markdown notebook, so the site's launch
-buttons (tools/launch_notebooks.py) open `episodes/<name>.ipynb` on the branch
+buttons (_ext/launch_notebooks.py) open `episodes/<name>.ipynb` on the branch
 `notebooks`. This script writes that branch's files into a folder (default
 _build/notebooks) after `make site`:
 

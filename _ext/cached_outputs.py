@@ -1,12 +1,14 @@
-"""Sphinx extension: executed notebooks keep their outputs when the build reuses the cache.
+"""Sphinx extension: executed notebooks hold the kernel's own outputs.
 
-With `execute_notebooks: cache`, myst-nb 1.4.0 renders the cached outputs into the
-page but writes _build/jupyter_execute/<episode>.ipynb from the notebook as read,
-without outputs (jupyter-cache merges the outputs into a copy). That file is the
-page's .ipynb download (sphinx-book-theme copies it to _sources/) and what
-`make test` gives nbval, so after any rebuild that hit the cache both lost every
-output. After all pages are read, this merges the cached outputs back into each
-such notebook.
+_build/jupyter_execute/<episode>.ipynb is the page's .ipynb download
+(sphinx-book-theme copies it to _sources/) and what `make test` gives nbval.
+myst-nb 1.4.0 writes it wrong in three ways: after a rebuild that hit the cache it
+has no outputs at all (jupyter-cache merges the outputs into a copy); after an
+execution, each cell's first stream holds the whole merged text while the later
+pieces stay too, so every line after the first is there twice; and the glue
+records are taken out, so nbval would see outputs the reference lacks. After all
+pages are read, this replaces each notebook's outputs with the ones jupyter-cache
+stored from the kernel, so the download, the page and nbval agree.
 """
 
 from pathlib import Path
@@ -26,9 +28,8 @@ def restore_cached_outputs(app, env):
         if not path.exists():
             continue
         notebook = nbformat.read(path, as_version=4)
-        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-        if not code or any(cell.get("outputs") or cell.get("execution_count") for cell in code):
-            continue  # nothing to run, or already executed
+        if not any(cell.cell_type == "code" for cell in notebook.cells):
+            continue  # nothing to run
         try:
             _, merged = cache.merge_match_into_notebook(notebook)
         except KeyError:

@@ -64,9 +64,10 @@ def glued_figures(notebook: nbformat.NotebookNode) -> dict[str, str]:
     figures = {}
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name and "text/plain" in output.get("data", {}):
-                figures[name] = output["data"]["text/plain"]
+            record = output.get("metadata", {}).get("scrapbook", {})
+            text = output.get("data", {}).get(record.get("mime_prefix", "") + "text/plain")
+            if record.get("name") and text is not None:
+                figures[record["name"]] = text
     return figures
 
 

@@ -70,6 +70,14 @@ and an {term}`epoch`. A Python comment in a cell is no heading:
 print("here")
 ```
 
+A cell that only defines a plotting function draws nothing, so it needs no alt text:
+
+```{code-cell} ipython3
+def plot_line():
+    plt.plot([0, 1], [1, 0])
+    plt.show()
+```
+
 ::::{exercise} Draw a line
 :label: good-draw-a-line
 Draw a line.

@@ -12,6 +12,7 @@ rule on the real lesson and on a small bad page that each rule must catch.
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from collections.abc import Callable
@@ -73,12 +74,23 @@ def read_book(root: Path = REPOSITORY) -> Book:
 
 # Rule: every image and figure has alt text ----------------------------------------------
 
+def top_level_code(code: str) -> str:
+    """The cell's code without the bodies of the functions and classes it defines."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # IPython syntax: judge the whole cell
+        return code
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return "\n".join(ast.get_source_segment(code, node) or "" for node in tree.body
+                     if not isinstance(node, definitions))
+
+
 def plotting_cell_lacks_alt(cell: Block) -> bool:
     """A code cell that draws a figure, shown on the page, with no alt text or caption."""
     tags = set(cell.options.get("tags") or [])
     if tags & HIDDEN_OUTPUT_TAGS:
         return False
-    code = "\n".join(line for line in cell.body.splitlines()
+    code = "\n".join(line for line in top_level_code(cell.body).splitlines()
                      if not re.match(r"\s*(import|from)\s", line) and not line.lstrip().startswith("#"))
     if not PLOTTING_CALL.search(code):
         return False

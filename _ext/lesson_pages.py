@@ -10,6 +10,7 @@ block colours and the learner/instructor view switch.)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,10 @@ from lesson_sources import Page, read_page, source_of, toc_files
 EPISODE_FOLDER = "episodes/"
 
 
+# {glue}`key`, {glue:text}`key:format` and the like, not yet naming another document.
+GLUE_ROLE = re.compile(r"\{(glue(?::\w+)?)\}`(?![^`]*::)([^`]+)`")
+
+
 @dataclass(frozen=True)
 class Episode:
     number: int
@@ -34,6 +39,10 @@ class Episode:
     @property
     def link(self) -> str:
         return f"[{self.number}. {self.page.title}](/{self.docname}.md)"
+
+    def glue_from_here(self, markdown: str) -> str:
+        """Point the episode's glue roles at the episode, for use on another page."""
+        return GLUE_ROLE.sub(lambda role: f"{{{role[1]}}}`/{self.docname}.md::{role[2]}`", markdown)
 
     @property
     def minutes(self) -> int:
@@ -70,7 +79,8 @@ class KeypointsDirective(EpisodeDirective):
         sections = []
         for episode in self.episodes():
             blocks = episode.page.admonitions_of_class("keypoints")
-            points = "\n\n".join(block.body.strip() for block in blocks) or "(This episode has no key points yet.)"
+            points = "\n\n".join(episode.glue_from_here(block.body.strip()) for block in blocks) \
+                or "(This episode has no key points yet.)"
             sections.append(f"## {episode.link}\n\n{points}\n")
         return self.render("\n".join(sections))
 

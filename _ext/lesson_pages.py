@@ -5,7 +5,9 @@ every episode in _toc.yml; ``{lesson-schedule}`` adds up each episode's
 ``teaching`` and ``exercises`` minutes into a timetable with setup and breaks.
 Both note every episode as a dependency, so editing an episode rebuilds them.
 (Jupyter Book itself adds ``_static/lesson.css`` and ``_static/lesson.js``: the
-block colours and the learner/instructor view switch.)
+block colours and the learner/instructor view switch.) Every page depends on those
+two files: Sphinx copies static files only when it writes a page, so without that
+an edit to them alone would never reach _build/html.
 """
 
 from __future__ import annotations
@@ -132,7 +134,13 @@ class ScheduleDirective(EpisodeDirective):
         return self.render(f"{table}\n\n{summary}\n")
 
 
+def depend_on_static_files(app: Sphinx, docname: str, source: list[str]) -> None:
+    for path in sorted(Path(app.srcdir, "_static").glob("*.*")):
+        app.env.note_dependency(str(path))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("source-read", depend_on_static_files)
     app.add_directive("lesson-keypoints", KeypointsDirective)
     app.add_directive("lesson-schedule", ScheduleDirective)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

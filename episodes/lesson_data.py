@@ -173,13 +173,16 @@ WEIGHTS_SHA256 = {
 
 
 def keras_cache_dir() -> Path:
-    """The folder where Keras keeps downloads: ``$KERAS_HOME``, by default ``~/.keras``."""
-    try:
-        # Where Keras itself looks; it reads KERAS_HOME once, when it is imported.
-        from keras.src.backend.config import keras_home
-    except ImportError:  # another Keras version: its documented rule
-        return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser()
-    return Path(keras_home()).expanduser()
+    """The folder where Keras keeps downloads: ``$KERAS_HOME``, by default ``~/.keras``.
+
+    Keras's own rule (it has no public function for it): ``$KERAS_HOME`` as it was
+    when Keras was imported, else ``.keras`` in the home folder, or in ``/tmp`` when
+    the home folder is not writable.
+    """
+    if "KERAS_HOME" in os.environ:
+        return Path(os.environ["KERAS_HOME"]).expanduser()
+    home = Path("~").expanduser()
+    return (home if os.access(home, os.W_OK) else Path("/tmp")) / ".keras"
 
 
 def check_imagenet_weights(

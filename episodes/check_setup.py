@@ -11,7 +11,6 @@ with) or FIX (says what to do). The exit status is 1 when any line says FIX.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import pickle
 import platform
@@ -23,6 +22,18 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+# lesson_data.py, beside this file, knows the lesson's downloads (it needs no NumPy to import).
+from lesson_data import (
+    ARCHIVE_NAME as CIFAR10_ARCHIVE,
+    MIRROR_SHA256 as CIFAR10_MIRROR_SHA256,
+    MOBILENET_WEIGHTS,
+    MOBILENET_WEIGHTS_URL,
+    OFFICIAL_SHA256 as CIFAR10_OFFICIAL_SHA256,
+    WEIGHTS_SHA256,
+    keras_cache_dir,
+    sha256_of,
+)
 
 HERE = Path(__file__).resolve().parent
 REQUIREMENTS = HERE.parent / "requirements.txt"
@@ -39,13 +50,9 @@ MINIMUM_VERSIONS = {
 }
 TENSORFLOW_NAMES = ("tensorflow", "tensorflow-cpu", "tensorflow-macos")
 
-CIFAR10_ARCHIVE = "cifar-10-python.tar.gz"
-CIFAR10_OFFICIAL_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
-CIFAR10_MIRROR_SHA256 = "79cc11c05e064eaa17fb5eff645421dcaac4f1d19df3fbc23b2f8054607dd268"
 CIFAR10_KERAS_NAME = "cifar-10-batches-py-target_archive"  # what keras.datasets.cifar10 caches
-MOBILENET_WEIGHTS = "mobilenet_2_5_224_tf_no_top.h5"       # episode 4's MobileNet (alpha 0.25)
-MOBILENET_SHA256 = "dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf"
-MOBILENET_URL = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/" + MOBILENET_WEIGHTS
+MOBILENET_SHA256 = WEIGHTS_SHA256[MOBILENET_WEIGHTS]
+MOBILENET_URL = MOBILENET_WEIGHTS_URL + MOBILENET_WEIGHTS
 TIMING_BATCH = 64
 
 
@@ -166,26 +173,6 @@ def check_keras() -> Line:
 
 # Data and weights ----------------------------------------------------------------------------
 
-def keras_home() -> Path:
-    """Where Keras keeps downloads: $KERAS_HOME, else ~/.keras (/tmp/.keras if home is read-only)."""
-    if "KERAS_HOME" in os.environ:
-        home = Path(os.environ["KERAS_HOME"]).expanduser()
-    else:
-        base = Path.home()
-        home = (base if os.access(base, os.W_OK) else Path("/tmp")) / ".keras"
-    if home.exists() and not os.access(home, os.W_OK):
-        return Path("/tmp") / ".keras"
-    return home
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def environment_hint(name: str, value: Path) -> str:
     """How to set an environment variable, on every operating system."""
     return (f'set the environment variable {name} to {value} before starting Jupyter Lab: '
@@ -208,13 +195,13 @@ def cifar10_archive() -> tuple[Path | None, Line]:
                              f"{digest}. Copy it again, or unset CIFAR10_PATH and run: python check_setup.py --download")
         copy = "official archive" if digest == CIFAR10_OFFICIAL_SHA256 else "offline copy"
         return archive, ok("CIFAR-10", f"{copy} at {archive} (from CIFAR10_PATH)")
-    cached = keras_home() / "datasets" / CIFAR10_KERAS_NAME
+    cached = keras_cache_dir() / "datasets" / CIFAR10_KERAS_NAME
     if cached.is_file():
         if sha256_of(cached) == CIFAR10_OFFICIAL_SHA256:
             return cached, ok("CIFAR-10", f"in Keras's cache ({cached})")
         return None, fix("CIFAR-10", f"{cached} is incomplete or damaged. Delete it and run: "
                          "python check_setup.py --download")
-    offline = keras_home() / "datasets" / CIFAR10_ARCHIVE
+    offline = keras_cache_dir() / "datasets" / CIFAR10_ARCHIVE
     if offline.is_file():
         return None, fix("CIFAR-10", f"an offline copy is at {offline}, but Keras cannot use it by itself: "
                          + environment_hint("CIFAR10_PATH", offline))
@@ -224,7 +211,7 @@ def cifar10_archive() -> tuple[Path | None, Line]:
 
 def check_weights() -> Line:
     """Episode 4's ImageNet weights in Keras's cache, checked against their SHA-256."""
-    weights = keras_home() / "models" / MOBILENET_WEIGHTS
+    weights = keras_cache_dir() / "models" / MOBILENET_WEIGHTS
     if not weights.is_file():
         return fix("MobileNet weights", f"not in {weights.parent} yet (2 MB). Run: python check_setup.py "
                    "--download, or, without internet, python check_setup.py --from-folder FOLDER")
@@ -403,7 +390,7 @@ def main(arguments: list[str] | None = None) -> int:
     lines: list[Line] = []
     try:
         if options.from_folder is not None:
-            installed = install_from_folder(options.from_folder.expanduser(), keras_home())
+            installed = install_from_folder(options.from_folder.expanduser(), keras_cache_dir())
             for line in installed:
                 print(line, flush=True)
             lines += installed

@@ -23,18 +23,19 @@ import pickle
 import sys
 import tarfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 ENV_VAR = "CIFAR10_PATH"
 ARCHIVE_NAME = "cifar-10-python.tar.gz"
 DOWNLOAD_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 
 # SHA-256 of the archives this module accepts.
-KNOWN_SHA256 = {
-    "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce": "official",
-    "79cc11c05e064eaa17fb5eff645421dcaac4f1d19df3fbc23b2f8054607dd268": "offline mirror",
-}
+OFFICIAL_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
+MIRROR_SHA256 = "79cc11c05e064eaa17fb5eff645421dcaac4f1d19df3fbc23b2f8054607dd268"
+KNOWN_SHA256 = {OFFICIAL_SHA256: "official", MIRROR_SHA256: "offline mirror"}
 
 CLASS_NAMES = (
     "airplane", "automobile", "bird", "cat", "deer",
@@ -44,7 +45,7 @@ CLASS_NAMES = (
 TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
 TEST_BATCH = "test_batch"
 
-Split = tuple[np.ndarray, np.ndarray]
+Split = tuple["np.ndarray", "np.ndarray"]
 
 
 class DataError(RuntimeError):
@@ -86,6 +87,8 @@ def verify_archive(archive: Path) -> str:
 
 def _read_batch(archive: tarfile.TarFile, name: str) -> Split:
     """Read one pickled batch as (images NHWC uint8, labels (N, 1) uint8)."""
+    import numpy as np
+
     member = archive.extractfile(f"cifar-10-batches-py/{name}")
     if member is None:
         raise KeyError(name)
@@ -98,6 +101,8 @@ def _read_batch(archive: tarfile.TarFile, name: str) -> Split:
 
 def read_archive(archive: Path) -> tuple[Split, Split]:
     """Verify a CIFAR-10 archive and read it in memory, extracting nothing to disk."""
+    import numpy as np  # here, so that check_setup.py can use this module without NumPy
+
     verify_archive(archive)
     try:
         with tarfile.open(archive, "r:gz") as tar:
@@ -177,12 +182,17 @@ def keras_cache_dir() -> Path:
 
     Keras's own rule (it has no public function for it): ``$KERAS_HOME`` as it was
     when Keras was imported, else ``.keras`` in the home folder, or in ``/tmp`` when
-    the home folder is not writable.
+    the home folder is not writable; and ``/tmp/.keras`` when the folder exists but
+    cannot be written to (``keras.utils.get_file`` falls back there).
     """
     if "KERAS_HOME" in os.environ:
-        return Path(os.environ["KERAS_HOME"]).expanduser()
-    home = Path("~").expanduser()
-    return (home if os.access(home, os.W_OK) else Path("/tmp")) / ".keras"
+        cache = Path(os.environ["KERAS_HOME"]).expanduser()
+    else:
+        home = Path("~").expanduser()
+        cache = (home if os.access(home, os.W_OK) else Path("/tmp")) / ".keras"
+    if cache.exists() and not os.access(cache, os.W_OK):
+        return Path("/tmp") / ".keras"
+    return cache
 
 
 def check_imagenet_weights(

@@ -11,6 +11,16 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 MIRROR = Path(os.environ.get("MIRROR", REPOSITORY.parent / "shared" / "mirror"))
 
 
+def notebook_header(**front_matter: int) -> str:
+    """The front matter of a MyST Markdown notebook, as the episodes start, plus ``front_matter``."""
+    extra = "".join(f"{key}: {value}\n" for key, value in front_matter.items())
+    return (
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
+        f"{extra}---\n"
+    )
+
+
 @pytest.fixture
 def cifar10_archive() -> Path:
     """The real CIFAR-10 archive of the offline mirror (tests that need it skip without it)."""

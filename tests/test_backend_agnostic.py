@@ -18,6 +18,8 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
+from conftest import notebook_header
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 EPISODES = sorted((REPOSITORY / "episodes").glob("[0-9][0-9]-*.md"))
 SUPPORT_CODE = [REPOSITORY / "episodes" / "lesson_data.py"]
@@ -91,17 +93,7 @@ def test_support_code_is_backend_agnostic(path):
 
 # The check itself, on episodes made up in memory.
 
-EPISODE_TEMPLATE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+EPISODE_TEMPLATE = notebook_header() + """
 # An episode
 
 Prose may mention `tf.data`, `import torch` or jax.numpy freely.

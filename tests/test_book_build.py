@@ -13,18 +13,9 @@ from pathlib import Path
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-HEADER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
+from conftest import REPOSITORY, notebook_header
+
+HEADER = notebook_header()
 
 
 def build_book(folder: Path, pages: dict[str, str], toc_pages: list[str]) -> subprocess.CompletedProcess[str]:

@@ -141,3 +141,16 @@ def test_the_whole_check_passes_offline_and_times_a_real_step(
     output = capsys.readouterr().out
     assert "CIFAR-10 images for a small CNN" in output
     assert "All set" in output
+
+
+def test_the_check_runs_where_numpy_is_missing(tmp_path: Path) -> None:
+    """A learner whose install failed still gets the report, not an ImportError."""
+    blocker = tmp_path / "numpy.py"
+    blocker.write_text("raise ImportError('No module named numpy')\n")
+    result = subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.path[:0] = [{str(tmp_path)!r}, {str(SCRIPT.parent)!r}]; "
+         "import check_setup; print(check_setup.check_python())"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Python" in result.stdout

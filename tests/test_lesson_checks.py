@@ -8,23 +8,11 @@ from pathlib import Path
 import pytest
 
 import lesson_checks
-from conftest import REPOSITORY
+from conftest import REPOSITORY, notebook_header
 from lesson_checks import Book, Problem, check_book, read_book
 from lesson_sources import read_page
 
-EPISODE_HEADER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
-teaching: 30
-exercises: 15
----
-"""
+EPISODE_HEADER = notebook_header(teaching=30, exercises=15)
 GOOD_EPISODE = EPISODE_HEADER + """
 # A good episode
 

@@ -91,6 +91,19 @@ def network_row(y: float, base_colours: tuple[str, str], locked: bool) -> list[s
     return parts
 
 
+def data_and_base(y: float, title: str, data: list[str], base_colours: tuple[str, str],
+                  locked: bool) -> list[str]:
+    """One row's title, its data set, and the base network the data flows into, up to the head."""
+    return [
+        text(20, y - 28, title, size=16, weight="bold", anchor="start"),
+        box(20, y + 20, 150, 80, DATA),
+        text(95, y + 60, data, size=13),
+        arrow(172, y + 60, 198, y + 60),
+        *network_row(y, base_colours, locked),
+        arrow(632, y + 60, 668, y + 60),
+    ]
+
+
 def draw() -> str:
     """The whole figure as an SVG document."""
     parts = [
@@ -104,13 +117,8 @@ def draw() -> str:
 
     # Row 1: pretraining on ImageNet (done once, by someone with the data and the compute).
     top = 50
-    parts.append(text(20, top - 28, "1. Pretraining on ImageNet (done for you)", size=16,
-                      weight="bold", anchor="start"))
-    parts.append(box(20, top + 20, 150, 80, DATA))
-    parts.append(text(95, top + 60, ["ImageNet", "1.2 million images", "1,000 classes"], size=13))
-    parts.append(arrow(172, top + 60, 198, top + 60))
-    parts += network_row(top, PRETRAINED, locked=False)
-    parts.append(arrow(632, top + 60, 668, top + 60))
+    parts += data_and_base(top, "1. Pretraining on ImageNet (done for you)",
+                           ["ImageNet", "1.2 million images", "1,000 classes"], PRETRAINED, locked=False)
     parts.append(box(670, top + 20, 160, 80, DISCARDED, dashed=True))
     parts.append(text(750, top + 45, "ImageNet head", size=14, weight="bold", colour="#666666"))
     parts.append(text(750, top + 73, ["1,000 classes", "(left out)"], size=13, colour="#666666"))
@@ -122,13 +130,8 @@ def draw() -> str:
 
     # Row 2: transfer to CIFAR-10.
     bottom = 270
-    parts.append(text(20, bottom - 28, "2. Transfer to your task (you do this)", size=16,
-                      weight="bold", anchor="start"))
-    parts.append(box(20, bottom + 20, 150, 80, DATA))
-    parts.append(text(95, bottom + 60, ["CIFAR-10", "5,000 images", "10 classes"], size=13))
-    parts.append(arrow(172, bottom + 60, 198, bottom + 60))
-    parts += network_row(bottom, FROZEN, locked=True)
-    parts.append(arrow(632, bottom + 60, 668, bottom + 60))
+    parts += data_and_base(bottom, "2. Transfer to your task (you do this)",
+                           ["CIFAR-10", "5,000 images", "10 classes"], FROZEN, locked=True)
     parts.append(box(670, bottom + 15, 160, 90, TRAINED))
     parts.append(text(750, bottom + 38, "new head", size=14, weight="bold"))
     parts.append(text(750, bottom + 68, ["GlobalAveragePooling2D", "Dropout", "Dense(10)"], size=12))

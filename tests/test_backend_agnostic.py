@@ -18,9 +18,8 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from conftest import notebook_header
+from conftest import REPOSITORY, notebook_header
 
-REPOSITORY = Path(__file__).resolve().parent.parent
 EPISODES = sorted((REPOSITORY / "episodes").glob("[0-9][0-9]-*.md"))
 SUPPORT_CODE = [REPOSITORY / "episodes" / "lesson_data.py"]
 

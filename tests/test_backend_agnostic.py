@@ -22,6 +22,9 @@ from conftest import REPOSITORY, notebook_header
 
 EPISODES = sorted((REPOSITORY / "episodes").glob("[0-9][0-9]-*.md"))
 SUPPORT_CODE = [REPOSITORY / "episodes" / "lesson_data.py"]
+# Support code may use a backend library inside these functions only: each does nothing
+# on the other backends (tested beside the function's other tests).
+BACKEND_WORKAROUNDS = {"avoid_tensorflow_epoch_pauses"}
 
 # Libraries that tie code to one backend, and the names code uses for them.
 BACKEND_MODULES = {"tensorflow", "jax", "jaxlib", "torch", "keras.src"}
@@ -48,6 +51,16 @@ def backend_uses(source: str) -> list[str]:
         elif isinstance(node, ast.Call) and is_dynamic_import(node):
             found.append(f"import of {node.args[0].value!r} (line {node.lineno})")
     return found
+
+
+def support_code_uses(source: str) -> list[str]:
+    """Backend uses in support code, outside the functions of BACKEND_WORKAROUNDS."""
+    tree = ast.parse(source)
+    tree.body = [
+        node for node in tree.body
+        if not (isinstance(node, ast.FunctionDef) and node.name in BACKEND_WORKAROUNDS)
+    ]
+    return backend_uses(ast.unparse(tree))
 
 
 def is_dynamic_import(call: ast.Call) -> bool:
@@ -87,7 +100,8 @@ def test_episode_code_is_backend_agnostic(path):
 
 @pytest.mark.parametrize("path", SUPPORT_CODE, ids=lambda path: path.name)
 def test_support_code_is_backend_agnostic(path):
-    assert not backend_uses(path.read_text()), f"{path.name} uses a backend library directly"
+    problems = support_code_uses(path.read_text())
+    assert not problems, f"{path.name} uses a backend library directly: {problems}"
 
 
 # The check itself, on episodes made up in memory.
@@ -156,6 +170,14 @@ def test_check_accepts_plain_keras(code):
 def test_problems_name_the_cell():
     problems = episode_problems(episode("import tensorflow as tf\nx = tf.constant(1)"))
     assert problems == ["code cell 1: import tensorflow", "code cell 1: name 'tf' (line 2)"]
+
+
+def test_support_code_may_use_a_backend_only_in_a_named_workaround():
+    workaround = "def avoid_tensorflow_epoch_pauses():\n    import tensorflow as tf\n    tf.data.Options()\n"
+    assert support_code_uses(workaround) == []
+    elsewhere = "def load():\n    import torch\n"
+    assert support_code_uses(workaround + elsewhere) == ["import torch"]
+    assert support_code_uses(workaround.replace("avoid", "cause")) != []
 
 
 # tools/run_backends.py, which `make backends` runs: what it can get wrong without running a kernel.

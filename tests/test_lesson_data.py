@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import urllib.error
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import numpy as np
 import pytest
 
 import lesson_data
+from conftest import REPOSITORY
 from lesson_data import DataError, load_cifar10
 
 
@@ -110,3 +113,36 @@ def test_command_line_reports_ok_or_what_to_fix(
     monkeypatch.setenv(lesson_data.ENV_VAR, str(tmp_path))
     assert lesson_data.main() == 1
     assert "CIFAR-10: NOT OK" in capsys.readouterr().err
+
+
+def test_keras_pipelines_for_arrays_skip_the_tuning_that_stalls_epochs(monkeypatch: pytest.MonkeyPatch) -> None:
+    tf = pytest.importorskip("tensorflow")
+    from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
+
+    # Whatever the function does to tf.data.Options is undone after this test.
+    monkeypatch.setattr(tf.data.Options, "__init__", tf.data.Options.__init__)
+    lesson_data.avoid_tensorflow_epoch_pauses()
+    patched_init = tf.data.Options.__init__
+    lesson_data.avoid_tensorflow_epoch_pauses()  # the next episode in the same kernel
+    assert tf.data.Options.__init__ is patched_init
+
+    images, labels = np.zeros((4, 32, 32, 3), dtype="uint8"), np.zeros(4, dtype="uint8")
+    dataset = ArrayDataAdapter(images, labels, batch_size=2, shuffle=True).get_tf_dataset()
+    assert dataset.options().autotune.enabled is False
+    assert [len(batch[0]) for batch in dataset] == [2, 2]
+
+
+def test_other_backends_keep_tf_data_as_it_is() -> None:
+    pytest.importorskip("tensorflow")
+    # A fresh process, told that Keras runs on JAX; TensorFlow is still importable there.
+    script = (
+        "import keras, lesson_data, tensorflow as tf\n"
+        "keras.backend.backend = lambda: 'jax'\n"
+        "lesson_data.avoid_tensorflow_epoch_pauses()\n"
+        "print(tf.data.Options().autotune.enabled)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPOSITORY / "episodes",
+        capture_output=True, text=True, check=True,
+    )
+    assert result.stdout.strip() == "None"

@@ -59,7 +59,16 @@ $(KERNEL_CONFIG): tools/ipython_kernel_config.py
 	mkdir -p $(dir $@)
 	cp $< $@
 
-site: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG) book
+# jupyter-cache re-runs an episode when its code changes, not when a file it reads does:
+# a change to one of these empties the cache.
+EPISODE_INPUTS := episodes/lesson_data.py data/training-times.csv
+EPISODE_INPUTS_SEEN := _build/.episode_inputs_seen
+$(EPISODE_INPUTS_SEEN): $(EPISODE_INPUTS)
+	rm -rf _build/.jupyter_cache
+	mkdir -p $(dir $@)
+	touch $@
+
+site: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG) $(EPISODE_INPUTS_SEEN) book
 
 # Build the book in the folder BOOK, installing nothing (tests build throwaway books with it).
 # Any Sphinx warning fails it; so does a cell error (raise_on_error in _config.yml).

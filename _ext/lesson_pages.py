@@ -22,6 +22,7 @@ from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
+from sphinx_exercise.directive import ExerciseDirective
 
 from lesson_sources import Page, read_page, source_of, toc_files
 
@@ -134,6 +135,34 @@ class ScheduleDirective(EpisodeDirective):
         return self.render(f"{table}\n\n{summary}\n")
 
 
+class TimedExercise(ExerciseDirective):
+    """sphinx-exercise's ``exercise``, plus the minutes it takes and whether it is optional.
+
+    ``:minutes: 10`` is required; ``:optional:`` marks an extra beyond the one-day core path.
+    Both show as a first line in the exercise ("Core · 10 min"), and the lesson checks add
+    the core exercises' minutes up against the episode's ``exercises`` minutes.
+    """
+
+    option_spec = {**ExerciseDirective.option_spec,
+                   "minutes": directives.positive_int, "optional": directives.flag}
+
+    def run(self) -> list[nodes.Node]:
+        minutes = self.options.pop("minutes", None)
+        optional = self.options.pop("optional", False) is not False
+        if minutes is None:
+            raise self.error("an exercise needs :minutes: (whole minutes it takes in a workshop)")
+        kind = "optional" if optional else "core"
+        self.options["class"] = [*self.options.get("class", []), f"exercise-{kind}"]
+        result = super().run()
+        for node in result:
+            section = next(iter(node.findall(nodes.section)), None)
+            if section is not None:
+                badge = nodes.paragraph("", f"{kind.capitalize()} · {minutes} min",
+                                        classes=["exercise-time", f"exercise-time-{kind}"])
+                section.insert(0, badge)
+        return result
+
+
 def depend_on_static_files(app: Sphinx, docname: str, source: list[str]) -> None:
     for path in sorted(Path(app.srcdir, "_static").glob("*.*")):
         app.env.note_dependency(str(path))
@@ -143,4 +172,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", depend_on_static_files)
     app.add_directive("lesson-keypoints", KeypointsDirective)
     app.add_directive("lesson-schedule", ScheduleDirective)
+    app.add_directive("exercise", TimedExercise, override=True)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

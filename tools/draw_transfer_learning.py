@@ -118,7 +118,7 @@ def draw() -> str:
     # Row 1: pretraining on ImageNet (done once, by someone with the data and the compute).
     top = 50
     parts += data_and_base(top, "1. Pretraining on ImageNet (done for you)",
-                           ["ImageNet", "1.2 million images", "1,000 classes"], PRETRAINED, locked=False)
+                           ["ImageNet", "1.28 million images", "1,000 classes"], PRETRAINED, locked=False)
     parts.append(box(670, top + 20, 160, 80, DISCARDED, dashed=True))
     parts.append(text(750, top + 45, "ImageNet head", size=14, weight="bold", colour="#666666"))
     parts.append(text(750, top + 73, ["1,000 classes", "(left out)"], size=13, colour="#666666"))

@@ -1,11 +1,12 @@
-"""Run the episodes and print one table: wall time, longest cell and key figures.
+"""Run the episodes and print one table: wall time, longest cell, peak memory and key figures.
 
 Each episode runs from its MyST source in ``episodes/``, as in the build, in a
-fresh kernel. The key figures are the values an episode glues with myst-nb's
-``glue`` (accuracies, parameter counts). Usage:
+fresh kernel. The peak memory is the kernel process's peak resident set size
+(Linux's VmHWM), which is what a learner's laptop must hold. The key figures are the
+values an episode glues with myst-nb's ``glue`` (accuracies, parameter counts). Usage:
 
-    python tools/benchmark.py [--backend jax] [--episodes 02 04] [--cells]
-    python tools/benchmark.py --backend tensorflow jax torch   # one table per backend
+    python tools/build/benchmark.py [--backend jax] [--episodes 02 04] [--cells]
+    python tools/build/benchmark.py --backend tensorflow jax torch   # one table per backend
 
 JAX and PyTorch are installed in .venv-backends, not .venv: `make benchmark
 BENCHMARK_OPTIONS="--backend jax"` runs this script there (TensorFlow is there too).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +28,8 @@ import jupytext
 import nbclient
 import nbformat
 
-EPISODES = Path(__file__).resolve().parent.parent / "episodes"
+from lesson.episodes import read_episodes, select
+from lesson.learner_files import glued_values
 
 
 @dataclass
@@ -39,6 +42,7 @@ class EpisodeRun:
     cell_sources: list[str] = field(default_factory=list)
     figures: dict[str, str] = field(default_factory=dict)
     error: str = ""
+    peak_mb: float = 0.0  # the kernel's peak resident memory
 
     @property
     def longest_cell(self) -> tuple[float, int]:
@@ -59,16 +63,14 @@ def cell_seconds(cell: nbformat.NotebookNode) -> float:
     return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
 
 
-def glued_figures(notebook: nbformat.NotebookNode) -> dict[str, str]:
-    """Every value glued in the notebook, by name, as its plain-text form."""
-    figures = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            record = output.get("metadata", {}).get("scrapbook", {})
-            text = output.get("data", {}).get(record.get("mime_prefix", "") + "text/plain")
-            if record.get("name") and text is not None:
-                figures[record["name"]] = text
-    return figures
+def peak_resident_mb(pid: int) -> float:
+    """A process's peak resident set size in MB (Linux's VmHWM; 0 where /proc has none)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match[1]) / 1024 if match else 0.0
 
 
 def run_episode(path: Path, timeout_s: int = 600) -> EpisodeRun:
@@ -79,11 +81,16 @@ def run_episode(path: Path, timeout_s: int = 600) -> EpisodeRun:
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
-    error = ""
-    try:
-        client.execute()
-    except nbclient.exceptions.CellExecutionError as failure:
-        error = str(failure).strip().splitlines()[-1]
+    error, peak_mb = "", 0.0
+    with client.setup_kernel():
+        try:
+            for index, cell in enumerate(notebook.cells):
+                client.execute_cell(cell, index)
+        except nbclient.exceptions.CellExecutionError as failure:
+            error = str(failure).strip().splitlines()[-1]
+        pid = getattr(client.km.provisioner, "pid", None)
+        if pid:
+            peak_mb = peak_resident_mb(pid)
     wall_s = time.perf_counter() - start
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     return EpisodeRun(
@@ -91,22 +98,23 @@ def run_episode(path: Path, timeout_s: int = 600) -> EpisodeRun:
         wall_s=wall_s,
         cell_s=[cell_seconds(cell) for cell in code_cells],
         cell_sources=[cell.source for cell in code_cells],
-        figures=glued_figures(notebook),
+        figures=glued_values(notebook),
         error=error,
+        peak_mb=peak_mb,
     )
 
 
 def print_table(runs: list[EpisodeRun], backend: str, show_cells: bool) -> None:
     """Print the benchmark table, one row per episode."""
     print(f"\nBackend: {backend}")
-    print(f"| {'episode':<22} | {'wall s':>7} | {'longest cell s':>14} | key figures")
-    print(f"|{'-' * 24}|{'-' * 9}|{'-' * 16}|{'-' * 40}")
+    print(f"| {'episode':<22} | {'wall s':>7} | {'longest cell s':>14} | {'peak MB':>7} | key figures")
+    print(f"|{'-' * 24}|{'-' * 9}|{'-' * 16}|{'-' * 9}|{'-' * 40}")
     for run in runs:
         longest_s, index = run.longest_cell
         figures = ", ".join(f"{name}={value}" for name, value in run.figures.items())
         if run.error:
             figures = f"FAILED: {run.error}"
-        print(f"| {run.name:<22} | {run.wall_s:7.1f} | {longest_s:9.1f} (#{index:>2}) | {figures}")
+        print(f"| {run.name:<22} | {run.wall_s:7.1f} | {longest_s:9.1f} (#{index:>2}) | {run.peak_mb:7.0f} | {figures}")
         if show_cells:
             for number, (seconds, source) in enumerate(zip(run.cell_s, run.cell_sources)):
                 first_line = source.strip().splitlines()[0] if source.strip() else ""
@@ -124,9 +132,7 @@ def main() -> int:
     parser.add_argument("--cells", action="store_true", help="also print every cell's time")
     args = parser.parse_args()
 
-    paths = sorted(EPISODES.glob("[0-9][0-9]-*.md"))
-    if args.episodes:
-        paths = [path for path in paths if any(path.stem.startswith(e) for e in args.episodes)]
+    paths = [episode.path for episode in select(read_episodes(), args.episodes)]
     runs_by_backend = {}
     for backend in args.backend:
         os.environ["KERAS_BACKEND"] = backend  # the kernels inherit it

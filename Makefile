@@ -36,7 +36,7 @@ BACKENDS_REQUIREMENTS ?= requirements-backends.txt
 # A benchmark on JAX or PyTorch (BENCHMARK_OPTIONS="--backend jax") runs there too.
 BENCHMARK_BIN := $(if $(filter jax torch,$(subst =, ,$(BENCHMARK_OPTIONS))),$(BACKENDS_BIN),$(BIN))
 
-.PHONY: site book test benchmark backends clean
+.PHONY: site book test benchmark backends versions clean
 
 $(BIN)/.installed: requirements.txt requirements-site.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,7 +65,7 @@ $(KERNEL_CONFIG): tools/build/ipython_kernel_config.py
 
 # jupyter-cache re-runs an episode when its code changes, not when a file it reads does:
 # a change to one of these empties the cache.
-EPISODE_INPUTS := episodes/lesson_data.py $(wildcard data/*.csv)
+EPISODE_INPUTS := episodes/lesson_data.py data/training-times.csv
 EPISODE_INPUTS_SEEN := _build/.episode_inputs_seen
 $(EPISODE_INPUTS_SEEN): $(EPISODE_INPUTS)
 	rm -rf _build/.jupyter_cache
@@ -93,6 +93,11 @@ benchmark: $(BENCHMARK_BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
 
 backends: $(BACKENDS_BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
 	$(BACKENDS_BIN)/python tools/build/run_backends.py --backends $(BACKENDS) $(BACKENDS_OPTIONS)
+
+# The learner notebooks of the last build on the oldest package versions the lesson claims and
+# on the newest ones the index serves, each in its own environment under .venv-versions/.
+versions: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
+	$(BIN)/python tools/build/run_versions.py $(VERSIONS_OPTIONS)
 
 clean:
 	rm -rf _build

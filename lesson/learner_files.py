@@ -34,7 +34,8 @@ from lesson.episodes import BUILD_ONLY, REPOSITORY, TAUGHT, Episode
 KINDS = ("notebooks", "handouts", "colab")
 ZIP_NAME = "workshop-handouts.zip"
 # What a handout zip holds besides the handouts, at the same place as in the repository.
-SUPPORT_FILES = ("episodes/lesson_data.py", "episodes/check_setup.py", "requirements.txt", "environment.yml")
+SUPPORT_FILES = ("episodes/lesson_data.py", "episodes/check_setup.py", "requirements.txt", "environment.yml",
+                 "data/episode-timings.csv", "data/setup-check-reference.csv")
 DATA_FILE = re.compile(r"""["'](\.\./data/[\w.-]+)["']""")
 DIRECTIVE_OPEN = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>[\w:-]+)\}\s*(?P<argument>.*)$")
 CODE_FENCE = re.compile(r"^(`{3,}|~{3,})")
@@ -221,7 +222,7 @@ def paired_cells(episode: Episode, executed: nbformat.NotebookNode) -> list[tupl
 
 def learner_tags(cell: nbformat.NotebookNode) -> list[str]:
     """The tags that mean something in Jupyter (nbval's raises-exception), without the build's."""
-    return [tag for tag in cell.metadata.get("tags", []) if tag in ("raises-exception",)]
+    return [tag for tag in cell.metadata.get("tags", []) if tag in ("raises-exception", "nbval-skip")]
 
 
 def learner_notebook(episode: Episode, executed: nbformat.NotebookNode, site_url: str = "",

@@ -32,9 +32,12 @@ def raw_url(app: Sphinx) -> str:
 def write_files(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    episodes = read_episodes(Path(app.srcdir))
+    if not episodes:
+        return
     config = app.env.mystnb_config
     outdir = Path(app.outdir)
-    written = write_learner_files(read_episodes(Path(app.srcdir)), Path(config.output_folder) / "episodes",
+    written = write_learner_files(episodes, Path(config.output_folder) / "episodes",
                                   outdir / FOLDER, raw_url(app), app.config.html_baseurl, Path(app.srcdir))
     for notebook in written["notebooks"]:  # the page's own .ipynb download
         target = outdir / "_sources" / "episodes" / notebook.name

@@ -7,6 +7,8 @@ values an episode glues with myst-nb's ``glue`` (accuracies, parameter counts). 
 
     python tools/build/benchmark.py [--backend jax] [--episodes 02 04] [--cells]
     python tools/build/benchmark.py --backend tensorflow jax torch   # one table per backend
+    python tools/build/benchmark.py --save   # also write data/episode-timings.csv and
+                                             # data/setup-check-reference.csv (instructor notes, check_setup.py)
 
 JAX and PyTorch are installed in .venv-backends, not .venv: `make benchmark
 BENCHMARK_OPTIONS="--backend jax"` runs this script there (TensorFlow is there too).
@@ -17,8 +19,12 @@ Targets (the issues' numbers) are read off this table, never asserted in timed t
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import os
 import re
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,8 +34,10 @@ import jupytext
 import nbclient
 import nbformat
 
-from lesson.episodes import read_episodes, select
+from lesson.episodes import REPOSITORY, read_episodes, select
 from lesson.learner_files import glued_values
+
+EPISODES = REPOSITORY / "episodes"
 
 
 @dataclass
@@ -122,6 +130,30 @@ def print_table(runs: list[EpisodeRun], backend: str, show_cells: bool) -> None:
     print(f"| {'total':<22} | {sum(run.wall_s for run in runs):7.1f} |")
 
 
+def save_timings(runs: list[EpisodeRun], backend: str, folder: Path) -> None:
+    """The table the instructor notes show, and check_setup.py's training step on this machine."""
+    date = datetime.now().date().isoformat()
+    cores = os.cpu_count() or 0
+    with (folder / "episode-timings.csv").open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["episode", "wall_s", "longest_cell_s", "longest_cell", "peak_mb", "backend", "cores", "date"])
+        for run in runs:
+            seconds, index = run.longest_cell
+            first_line = run.cell_sources[index].strip().splitlines()[0] if index >= 0 else ""
+            writer.writerow([run.name, f"{run.wall_s:.0f}", f"{seconds:.0f}", first_line[:60],
+                             f"{run.peak_mb:.0f}", backend, cores, date])
+    probe = ("import json, os, pathlib, check_setup; archive = os.environ.get('CIFAR10_PATH');"
+             "step, first, source = check_setup.training_step_ms(pathlib.Path(archive) if archive else None, 20);"
+             "print(json.dumps(step))")
+    step_ms = json.loads(subprocess.run([sys.executable, "-c", probe], cwd=EPISODES, check=True,
+                                        capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    with (folder / "setup-check-reference.csv").open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["cores", "step_ms", "backend", "date"])
+        writer.writerow([cores, f"{step_ms:.1f}", backend, date])
+    print(f"Wrote {folder / 'episode-timings.csv'} and {folder / 'setup-check-reference.csv'}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", nargs="+",
@@ -130,6 +162,8 @@ def main() -> int:
     parser.add_argument("--episodes", nargs="*", default=[],
                         help="episode numbers or name prefixes to run (default: all)")
     parser.add_argument("--cells", action="store_true", help="also print every cell's time")
+    parser.add_argument("--save", action="store_true",
+                        help="write data/episode-timings.csv and data/setup-check-reference.csv (all episodes)")
     args = parser.parse_args()
 
     paths = [episode.path for episode in select(read_episodes(), args.episodes)]
@@ -143,6 +177,9 @@ def main() -> int:
         runs_by_backend[backend] = runs
     for backend, runs in runs_by_backend.items():
         print_table(runs, backend, args.cells)
+    failed = any(run.error for runs in runs_by_backend.values() for run in runs)
+    if args.save and not failed and not args.episodes and len(args.backend) == 1:
+        save_timings(runs_by_backend[args.backend[0]], args.backend[0], EPISODES.parent / "data")
     return 1 if any(run.error for runs in runs_by_backend.values() for run in runs) else 0
 
 

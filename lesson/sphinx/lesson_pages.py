@@ -208,18 +208,18 @@ class BudgetDirective(EpisodeDirective):
         rows, objectives = [], []
         for episode in self.episodes():
             rows.append(
-                f"| {episode_link(episode)} | {episode.minutes('teaching')} | {episode.taught_lines()} "
-                f"| {episode.minutes('exercises')} | {episode.exercise_minutes()} "
-                f"| {episode.minutes('teaching_optional')} | {episode.taught_lines(optional=True)} "
-                f"| {episode.exercise_minutes(optional=True)} |")
+                f"| {episode_link(episode)} | {episode.minutes('teaching')} / {episode.taught_lines()} "
+                f"| {episode.minutes('exercises')} / {episode.exercise_minutes()} "
+                f"| {episode.minutes('teaching_optional')} / {episode.taught_lines(optional=True)} "
+                f"/ {episode.exercise_minutes(optional=True)} |")
             titles = {exercise.label: exercise.title for exercise in episode.exercises}
             for objective in episode.objectives:
                 checked_by = ", ".join(f"*{titles.get(label, label)}*"
                                        for label in episode.referenced_labels(objective)) or "(none)"
                 objectives.append(f"| {episode.number} | {strip_refs(objective)} | {checked_by} |")
-        table = ("| Episode | Teaching (min) | Typed lines | Exercises (min) | Core exercises (min) "
-                 "| Extras teaching (min) | Extras typed lines | Extra exercises (min) |\n"
-                 "| --- | --: | --: | --: | --: | --: | --: | --: |\n" + "\n".join(rows))
+        table = ("| Episode | Core teaching: minutes / typed lines | Core exercises: minutes declared / "
+                 "minutes of the exercises | Extras: teaching minutes / typed lines / exercise minutes |\n"
+                 "| --- | --: | --: | --: |\n" + "\n".join(rows))
         checks = "| Episode | Objective | Checked by |\n| --: | --- | --- |\n" + "\n".join(objectives)
         return self.render(f"{table}\n\n{checks}\n")
 

@@ -12,11 +12,15 @@ the notebook's folder, so the copies sit in ``<target>/episodes/`` next to a lin
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 LINKED = ("episodes/lesson_data.py", "data", "fig")
+# Every cell runs and any error fails; no output is compared (other backends and versions print other digits).
+NBVAL_LAX = ["--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600"]
 
 
 def prepare(executed: Path, target: Path) -> list[Path]:
@@ -29,6 +33,22 @@ def prepare(executed: Path, target: Path) -> list[Path]:
     for name in LINKED:
         (target / name).symlink_to(REPOSITORY / name)
     return [Path(shutil.copy(notebook, target / "episodes")) for notebook in notebooks]
+
+
+def run_lax(python: str, notebook: Path, label: str, env: dict[str, str] | None = None) -> tuple[float, bool]:
+    """Run one notebook's cells with ``python``'s nbval in lax mode; return (seconds, passed)."""
+    print(f"\n=== {notebook.stem} on {label}", flush=True)
+    start = time.perf_counter()
+    result = subprocess.run([python, "-m", "pytest", str(notebook), *NBVAL_LAX], env=env, cwd=REPOSITORY)
+    return time.perf_counter() - start, result.returncode == 0
+
+
+def summary(results: dict[str, dict[str, tuple[float, bool]]], what: str) -> int:
+    """Print the closing line of a run of notebooks; the exit status (1 when one failed)."""
+    failed = sum(not passed for runs in results.values() for _, passed in runs.values())
+    ran = sum(len(runs) for runs in results.values())
+    print(f"\n{ran - failed} passed, {failed} failed ({what} on {', '.join(results)})")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -21,18 +21,16 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import jupytext
 import nbformat
 
-from prepare_nbval import LINKED, REPOSITORY
+from prepare_nbval import LINKED, REPOSITORY, run_lax, summary
 
 from lesson.episodes import read_episodes, select
 
 OUTPUT = REPOSITORY / "_build" / "backends"
-NBVAL_OPTIONS = ["--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600"]
 # Jupyter Book skips cells tagged skip-execution; nbval's name for the same is nbval-skip.
 SKIP_TAGS = {"skip-execution": "nbval-skip"}
 
@@ -73,12 +71,7 @@ def check_gpu(backend: str) -> bool:
 
 def run_notebook(notebook: Path, backend: str) -> tuple[float, bool]:
     """Run one notebook's cells with nbval on ``backend``; return (seconds, passed)."""
-    env = dict(os.environ, KERAS_BACKEND=backend)
-    command = [sys.executable, "-m", "pytest", str(notebook), *NBVAL_OPTIONS]
-    print(f"\n=== {notebook.stem} on {backend}", flush=True)
-    start = time.perf_counter()
-    result = subprocess.run(command, env=env, cwd=REPOSITORY)
-    return time.perf_counter() - start, result.returncode == 0
+    return run_lax(sys.executable, notebook, backend, dict(os.environ, KERAS_BACKEND=backend))
 
 
 def print_table(results: dict[str, dict[str, tuple[float, bool]]], names: list[str]) -> None:
@@ -118,10 +111,7 @@ def main() -> int:
         notebooks = prepare(backend, sources)
         results[backend] = {nb.stem: run_notebook(nb, backend) for nb in notebooks}
     print_table(results, [source.stem for source in sources])
-    failed = sum(not passed for runs in results.values() for _, passed in runs.values())
-    ran = sum(len(runs) for runs in results.values())
-    print(f"\n{ran - failed} passed, {failed} failed (episode runs on {', '.join(results)})")
-    return 1 if failed else 0
+    return summary(results, "episode runs")
 
 
 if __name__ == "__main__":

@@ -19,10 +19,9 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from prepare_nbval import REPOSITORY, prepare
+from prepare_nbval import REPOSITORY, prepare, run_lax, summary
 
 from lesson.episodes import read_episodes, select
 
@@ -67,13 +66,9 @@ def installed_versions(folder: Path) -> dict[str, str]:
 
 
 def run_notebook(folder: Path, notebook: Path) -> tuple[float, bool]:
-    command = [str(folder / "bin" / "python"), "-m", "pytest", str(notebook), "-p", "no:cacheprovider",
-               "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600", "-q"]
-    print(f"\n=== {notebook.stem} on {folder.name}", flush=True)
-    start = time.perf_counter()
+    """Run one notebook in the environment ``folder`` (its own packages: no PYTHONPATH)."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    result = subprocess.run(command, cwd=notebook.parent, env=env)
-    return time.perf_counter() - start, result.returncode == 0
+    return run_lax(str(folder / "bin" / "python"), notebook, folder.name, env)
 
 
 def main() -> int:
@@ -104,10 +99,7 @@ def main() -> int:
     for package in REPORTED:
         if any(package in versions[s] for s in args.sets):
             print(f"| {package} | " + " | ".join(versions[s].get(package, "") for s in args.sets) + " |")
-    failed = sum(not ok for runs in results.values() for _, ok in runs.values())
-    ran = sum(len(runs) for runs in results.values())
-    print(f"\n{ran - failed} passed, {failed} failed (learner notebooks on {', '.join(args.sets)})")
-    return 1 if failed else 0
+    return summary(results, "learner notebooks")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ runs every cell, hidden assertion cells included, and fails on any error, but
 compares no output: numbers differ slightly from backend to backend. Usage
 (``make backends`` runs it in ``.venv-backends``):
 
-    python tools/run_backends.py [--backends jax torch] [--episodes 02 04] [--require-gpu]
+    python tools/build/run_backends.py [--backends jax torch] [--episodes 02 04] [--require-gpu]
 
 It ends with one table: each episode's wall time on each backend, or FAILED.
 """
@@ -29,7 +29,8 @@ import nbformat
 
 from prepare_nbval import LINKED, REPOSITORY
 
-EPISODES = REPOSITORY / "episodes"
+from lesson.episodes import read_episodes, select
+
 OUTPUT = REPOSITORY / "_build" / "backends"
 NBVAL_OPTIONS = ["--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600"]
 # Jupyter Book skips cells tagged skip-execution; nbval's name for the same is nbval-skip.
@@ -38,10 +39,7 @@ SKIP_TAGS = {"skip-execution": "nbval-skip"}
 
 def episode_paths(selected: list[str]) -> list[Path]:
     """The episodes' MyST sources, all or those whose names start with a selected prefix."""
-    paths = sorted(EPISODES.glob("[0-9][0-9]-*.md"))
-    if selected:
-        paths = [path for path in paths if any(path.stem.startswith(s) for s in selected)]
-    return paths
+    return [episode.path for episode in select(read_episodes(REPOSITORY), selected)]
 
 
 def to_notebook(source: Path, target_dir: Path) -> Path:
@@ -68,8 +66,8 @@ def prepare(backend: str, sources: list[Path]) -> list[Path]:
 
 
 def check_gpu(backend: str) -> bool:
-    """Whether tools/check_gpu.py finds a GPU for ``backend`` (it says which)."""
-    script = REPOSITORY / "tools" / "check_gpu.py"
+    """Whether tools/build/check_gpu.py finds a GPU for ``backend`` (it says which)."""
+    script = REPOSITORY / "tools" / "build" / "check_gpu.py"
     return subprocess.run([sys.executable, str(script), backend]).returncode == 0
 
 
@@ -111,7 +109,7 @@ def main() -> int:
 
     sources = episode_paths(args.episodes)
     if not sources:
-        print(f"No episode matches {args.episodes} in {EPISODES}", file=sys.stderr)
+        print(f"No episode matches {args.episodes} in _toc.yml", file=sys.stderr)
         return 2
     results: dict[str, dict[str, tuple[float, bool]]] = {}
     for backend in args.backends:

@@ -332,6 +332,7 @@ def write_zip(path: Path, handouts: list[Path], root: Path, data: list[str]) -> 
         for handout in handouts:
             archive.write(handout, f"{folder}/episodes/{handout.name}")
         for name in (*SUPPORT_FILES, *data):
-            archive.write(root / name, f"{folder}/{name}")
+            if (root / name).is_file():  # the benchmark's tables are missing until it has run once
+                archive.write(root / name, f"{folder}/{name}")
     return path
 

@@ -254,9 +254,21 @@ def learner_notebook(episode: Episode, executed: nbformat.NotebookNode, site_url
             code.outputs = copy.deepcopy(cell.get("outputs", []))
             code.execution_count = cell.get("execution_count")
         notebook.cells.append(code)
+    notebook.cells.insert(1 if notebook.cells else 0, nbformat.v4.new_markdown_cell(about(episode, site_url, handout)))
     for index, cell in enumerate(notebook.cells):
         cell.id = f"{episode.name[:2]}-{index:03d}"
     return notebook
+
+
+def about(episode: Episode, site_url: str, handout: bool) -> str:
+    """A note at the top: where the notebook comes from, and how to use it."""
+    page = f"[the episode's page]({site_url.rstrip('/')}/{episode.docname}.html)" if site_url else "the episode's page"
+    if handout:
+        return (f"*Type-along handout of episode {episode.number}, made from {page}. The provided code is "
+                "filled in; type each empty cell as your instructor does (its comment names the section of "
+                "the page that shows it). Run it in the lesson's `episodes/` folder, where `lesson_data.py` is.*")
+    return (f"*Learner notebook of episode {episode.number}, made from {page}, with the outputs the page shows. "
+            "Run it in the lesson's `episodes/` folder, where `lesson_data.py` is.*")
 
 
 def typing_prompt(section: str, code: str) -> str:
@@ -320,6 +332,7 @@ def write_zip(path: Path, handouts: list[Path], root: Path, data: list[str]) -> 
         for handout in handouts:
             archive.write(handout, f"{folder}/episodes/{handout.name}")
         for name in (*SUPPORT_FILES, *data):
-            archive.write(root / name, f"{folder}/{name}")
+            if (root / name).is_file():  # the benchmark's tables are missing until it has run once
+                archive.write(root / name, f"{folder}/{name}")
     return path
 

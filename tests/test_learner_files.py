@@ -116,7 +116,9 @@ def test_the_learner_notebook_holds_the_page_without_the_build(small) -> None:
     notebook = learner_notebook(episode, executed, site_url="https://example.org/lesson/")
     nbformat.validate(notebook)
     assert code_sources(notebook) == ["import numpy as np", "numbers = np.arange(4)\nnumbers.sum()"]
-    assert notebook.cells[2].outputs[0]["data"]["text/plain"] == "6"
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code[1].outputs[0]["data"]["text/plain"] == "6"
+    assert "made from [the episode's page](https://example.org/lesson/episodes/01-small.html)" in notebook.cells[1].source
     prose = text_of(notebook)
     assert "myst_nb" not in prose and "glue" not in prose and "{term}" not in prose
     assert "Type slowly" not in prose, "instructor notes are for instructors"

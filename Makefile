@@ -1,5 +1,7 @@
 # The lesson's commands. `make site` builds the website, `make test` runs every test.
-# Both create the virtual environment .venv and install requirements.txt when needed.
+# Both create the virtual environment .venv when needed and install the learner's packages
+# (requirements.txt), the site's toolchain (requirements-site.txt) and the lesson's support
+# code (lesson/, as an editable package).
 # `make backends` runs every episode on JAX and PyTorch too, in its own environment .venv-backends.
 
 PYTHON ?= python3
@@ -17,7 +19,7 @@ endif
 
 # TensorFlow's C++ start-up lines reach a notebook's stderr late, in no fixed cell, so
 # nbval could not compare them. The kernels of the build and the tests print C-level
-# output to the terminal instead (tools/ipython_kernel_config.py); Python's warnings stay.
+# output to the terminal instead (tools/build/ipython_kernel_config.py); Python's warnings stay.
 export IPYTHONDIR := $(abspath _build/ipython)
 KERNEL_CONFIG := $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
 
@@ -34,18 +36,20 @@ BACKENDS_REQUIREMENTS ?= requirements-backends.txt
 # A benchmark on JAX or PyTorch (BENCHMARK_OPTIONS="--backend jax") runs there too.
 BENCHMARK_BIN := $(if $(filter jax torch,$(subst =, ,$(BENCHMARK_OPTIONS))),$(BACKENDS_BIN),$(BIN))
 
-.PHONY: site book test benchmark backends clean
+.PHONY: site book test benchmark backends versions clean
 
-$(BIN)/.installed: requirements.txt
+$(BIN)/.installed: requirements.txt requirements-site.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-site.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(BACKENDS_BIN)/.installed: requirements.txt $(BACKENDS_REQUIREMENTS)
+$(BACKENDS_BIN)/.installed: requirements.txt requirements-site.txt $(BACKENDS_REQUIREMENTS) pyproject.toml
 	$(PYTHON) -m venv $(BACKENDS_VENV)
 	$(BACKENDS_BIN)/python -m pip install --quiet --upgrade pip
-	$(BACKENDS_BIN)/python -m pip install --quiet -r requirements.txt -r $(BACKENDS_REQUIREMENTS)
+	$(BACKENDS_BIN)/python -m pip install --quiet -r requirements.txt -r requirements-site.txt -r $(BACKENDS_REQUIREMENTS)
+	$(BACKENDS_BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 # Keras writes into KERAS_HOME, so it gets a writable copy of the mirror's weights.
@@ -55,7 +59,7 @@ $(KERAS_HOME)/.copied:
 	chmod -R u+w $(KERAS_HOME)
 	touch $@
 
-$(KERNEL_CONFIG): tools/ipython_kernel_config.py
+$(KERNEL_CONFIG): tools/build/ipython_kernel_config.py
 	mkdir -p $(dir $@)
 	cp $< $@
 
@@ -76,15 +80,24 @@ BOOK ?= .
 book:
 	$(BIN)/jupyter-book build $(BOOK) --warningiserror --nitpick --keep-going
 
+# nbval runs the learner notebooks (what learners get: no build-only cell) and compares every
+# output with the page's; the build already ran the episodes with their hidden assertions.
+LEARNER_NOTEBOOKS := _build/html/learner-files/notebooks
+
 test: site
-	$(BIN)/python tools/prepare_nbval.py _build/jupyter_execute/episodes $(NBVAL_DIR)
+	$(BIN)/python tools/build/prepare_nbval.py $(LEARNER_NOTEBOOKS) $(NBVAL_DIR)
 	$(BIN)/python -m pytest tests $(NBVAL_DIR) $(NBVAL_OPTIONS)
 
 benchmark: $(BENCHMARK_BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
-	$(BENCHMARK_BIN)/python tools/benchmark.py $(BENCHMARK_OPTIONS)
+	$(BENCHMARK_BIN)/python tools/build/benchmark.py $(BENCHMARK_OPTIONS)
 
 backends: $(BACKENDS_BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
-	$(BACKENDS_BIN)/python tools/run_backends.py --backends $(BACKENDS) $(BACKENDS_OPTIONS)
+	$(BACKENDS_BIN)/python tools/build/run_backends.py --backends $(BACKENDS) $(BACKENDS_OPTIONS)
+
+# The learner notebooks of the last build on the oldest package versions the lesson claims and
+# on the newest ones the index serves, each in its own environment under .venv-versions/.
+versions: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
+	$(BIN)/python tools/build/run_versions.py $(VERSIONS_OPTIONS)
 
 clean:
 	rm -rf _build
@@ -106,7 +119,7 @@ browser:
 
 test: browser
 
-# Every episode as an executed .ipynb in _build/notebooks: the branch `notebooks` that the
-# site's Binder and Colab buttons open. tools/publish_notebooks.sh pushes it.
+# The Colab notebooks in _build/notebooks: the branch `notebooks` that the site's Binder and
+# Colab buttons open. tools/publish/publish_notebooks.sh pushes it.
 notebooks: site
-	$(BIN)/python tools/make_notebooks.py
+	$(BIN)/python tools/publish/make_notebooks.py

@@ -11,6 +11,7 @@ with) or FIX (says what to do). The exit status is 1 when any line says FIX.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import pickle
 import platform
@@ -54,6 +55,9 @@ CIFAR10_KERAS_NAME = "cifar-10-batches-py-target_archive"  # what keras.datasets
 MOBILENET_SHA256 = WEIGHTS_SHA256[MOBILENET_WEIGHTS]
 MOBILENET_URL = MOBILENET_WEIGHTS_URL + MOBILENET_WEIGHTS
 TIMING_BATCH = 64
+# Measured on the machine that builds the site by `make benchmark BENCHMARK_OPTIONS=--save`.
+REFERENCE_FILE = HERE.parent / "data" / "setup-check-reference.csv"
+TIMINGS_FILE = HERE.parent / "data" / "episode-timings.csv"
 
 
 @dataclass(frozen=True)
@@ -234,41 +238,72 @@ def read_test_images(archive: Path, count: int) -> tuple[object, object]:
     return images, labels
 
 
+def training_step_ms(archive: Path | None, steps: int = 5) -> tuple[float, float, str]:
+    """Median milliseconds per training step of a small CNN, the first step's seconds, and the images used."""
+    import keras
+    import numpy as np
+
+    if archive is not None:
+        images, labels = read_test_images(archive, TIMING_BATCH)
+        source = "CIFAR-10 images"
+    else:
+        images = np.zeros((TIMING_BATCH, 32, 32, 3), dtype="uint8")
+        labels = np.zeros((TIMING_BATCH, 1), dtype="uint8")
+        source = "blank images, as CIFAR-10 is missing"
+    keras.utils.set_random_seed(1)
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = keras.layers.Rescaling(1 / 255)(inputs)
+    x = keras.layers.Conv2D(16, 3, activation="relu")(x)
+    x = keras.layers.MaxPooling2D()(x)
+    x = keras.layers.Flatten()(x)
+    outputs = keras.layers.Dense(10)(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    start = time.perf_counter()
+    model.train_on_batch(images, labels)  # the first step also prepares the computation
+    first = time.perf_counter() - start
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        model.train_on_batch(images, labels)
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2] * 1000, first, source
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file (none when it is missing, as in a copy without data/)."""
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def compare_with_reference(step_ms: float, reference: list[dict[str, str]],
+                           timings: list[dict[str, str]]) -> str:
+    """What the step time means: how it compares with the machine that built the site, per episode."""
+    if not reference:
+        return ""
+    row = reference[-1]
+    ratio = step_ms / float(row["step_ms"])
+    speed = f"{1 / ratio:.1f} times faster than" if ratio < 1 else f"{ratio:.1f} times slower than"
+    text = (f". That is {speed} the machine the site was built on ({row['cores']} CPU cores, "
+            f"{float(row['step_ms']):.0f} ms, {row['date']})")
+    if timings:
+        cells = ", ".join(f"episode {int(t['episode'][:2])} {float(t['longest_cell_s']) * ratio:.0f} s"
+                          for t in timings)
+        text += f"; the longest training cell of each episode should take about: {cells}"
+    return text
+
+
 def time_training_step(archive: Path | None, steps: int = 5) -> Line:
     """Train a small CNN for a few steps on real images (zeros without data: for timing only)."""
     try:
-        import keras
-        import numpy as np
-
-        if archive is not None:
-            images, labels = read_test_images(archive, TIMING_BATCH)
-            source = "CIFAR-10 images"
-        else:
-            images = np.zeros((TIMING_BATCH, 32, 32, 3), dtype="uint8")
-            labels = np.zeros((TIMING_BATCH, 1), dtype="uint8")
-            source = "blank images, as CIFAR-10 is missing"
-        keras.utils.set_random_seed(1)
-        inputs = keras.Input(shape=(32, 32, 3))
-        x = keras.layers.Rescaling(1 / 255)(inputs)
-        x = keras.layers.Conv2D(16, 3, activation="relu")(x)
-        x = keras.layers.MaxPooling2D()(x)
-        x = keras.layers.Flatten()(x)
-        outputs = keras.layers.Dense(10)(x)
-        model = keras.Model(inputs, outputs)
-        model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        start = time.perf_counter()
-        model.train_on_batch(images, labels)  # the first step also prepares the computation
-        first = time.perf_counter() - start
-        times = []
-        for _ in range(steps):
-            start = time.perf_counter()
-            model.train_on_batch(images, labels)
-            times.append(time.perf_counter() - start)
+        step_ms, first, source = training_step_ms(archive, steps)
     except Exception as error:
         return fix("Training step", f"a small CNN could not train ({type(error).__name__}: {error}). {INSTALL_HINT}")
-    step_ms = sorted(times)[len(times) // 2] * 1000
+    comparison = compare_with_reference(step_ms, read_rows(REFERENCE_FILE), read_rows(TIMINGS_FILE))
     return ok("Training step", f"{step_ms:.0f} ms per batch of {TIMING_BATCH} {source} for a small CNN "
-              f"(the first step, which prepares the model, took {first:.1f} s)")
+              f"(the first step, which prepares the model, took {first:.1f} s){comparison}")
 
 
 # Downloading and installing ---------------------------------------------------------------------

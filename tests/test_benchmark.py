@@ -1,10 +1,15 @@
-"""tools/benchmark.py reads the glued figures the way myst-nb's glue records them."""
+"""The benchmark and the learner files read glued figures the way myst-nb's glue records them;
+the benchmark reads a process's peak memory."""
 
 from __future__ import annotations
 
 import nbformat
 
-from benchmark import glued_figures
+import os
+
+from benchmark import peak_resident_mb
+
+from lesson.learner_files import glued_values
 
 
 def glue_record(name: str, text: str) -> nbformat.NotebookNode:
@@ -17,7 +22,7 @@ def glue_record(name: str, text: str) -> nbformat.NotebookNode:
     )
 
 
-def test_glued_figures_reads_records_and_ignores_other_outputs() -> None:
+def test_glued_values_reads_records_and_ignores_other_outputs() -> None:
     cell = nbformat.v4.new_code_cell("glue(...)")
     cell.outputs = [
         nbformat.v4.new_output("stream", name="stdout", text="test accuracy: 0.7\n"),
@@ -25,4 +30,11 @@ def test_glued_figures_reads_records_and_ignores_other_outputs() -> None:
         nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"}),
     ]
     notebook = nbformat.v4.new_notebook(cells=[cell])
-    assert glued_figures(notebook) == {"ep02_best_test_accuracy": "0.7312"}
+    assert glued_values(notebook) == {"ep02_best_test_accuracy": "0.7312"}
+
+
+def test_peak_memory_of_this_process_is_read() -> None:
+    ballast = bytearray(64 * 1024 * 1024)  # 64 MB, touched
+    assert peak_resident_mb(os.getpid()) >= 64
+    del ballast
+    assert peak_resident_mb(2**22 + 12345) == 0.0  # no such process

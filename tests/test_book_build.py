@@ -21,7 +21,7 @@ HEADER = notebook_header()
 def build_book(folder: Path, pages: dict[str, str], toc_pages: list[str]) -> subprocess.CompletedProcess[str]:
     """Write a book of ``pages`` with the lesson's configuration and build it with `make book`."""
     shutil.copy(REPOSITORY / "_config.yml", folder / "_config.yml")
-    for support in ("_ext", "_static"):
+    for support in ("_static",):  # the extensions come from the installed package lesson/
         if (REPOSITORY / support).is_dir():
             shutil.copytree(REPOSITORY / support, folder / support)
     chapters = "".join(f"  - file: {name}\n" for name in toc_pages[1:])

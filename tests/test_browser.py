@@ -183,17 +183,28 @@ def test_episode_offers_downloads_and_launch_buttons(browser, site_url, episode)
         assert links, f"{episode} has no link {selector}"
         return links[0].get_attribute("href")
 
-    status, notebook = http_get(link(f".dropdown-download-buttons a[href$='{stem}.ipynb']"))
-    assert status == 200, f"{episode}: the .ipynb download answers {status}"
-    assert notebook_has_outputs(notebook), f"{episode}: the .ipynb download has no outputs"
+    status, notebook = http_get(link(f".dropdown-download-buttons a[href$='/{stem}.ipynb']"))
+    assert status == 200, f"{episode}: the learner notebook download answers {status}"
+    assert notebook_has_outputs(notebook), f"{episode}: the learner notebook has no outputs"
+    assert b"myst_nb" not in notebook and b"{glue" not in notebook, f"{episode}: the learner notebook holds the build"
+    status, handout = http_get(link(f".dropdown-download-buttons a[href$='/{stem}-handout.ipynb']"))
+    assert status == 200, f"{episode}: the handout download answers {status}"
+    assert b"# Type the code from " in handout, f"{episode}: the handout leaves nothing to type"
+    assert not notebook_has_outputs(handout), f"{episode}: the handout has outputs"
+    assert b"<summary>Solution" not in handout, f"{episode}: the handout shows solutions"
+    status, archive = http_get(link(".dropdown-download-buttons a[href$='/workshop-handouts.zip']"))
+    assert status == 200 and archive.startswith(b"PK"), f"{episode}: the handouts zip answers {status}"
     status, source = http_get(link(f".dropdown-download-buttons a[href$='{stem}.md']"))
     assert status == 200, f"{episode}: the .md download answers {status}"
     assert source.decode("utf-8").startswith("---\njupytext:"), f"{episode}: the .md download is not the source"
-    # Binder and Colab cannot run a .md file: they open the branch `notebooks` (_ext/launch_notebooks.py).
+    # Binder and Colab cannot run a .md file: they open the branch `notebooks` (lesson/sphinx/launch_notebooks.py).
     binder = link(".dropdown-launch-buttons a[href^='https://mybinder.org/v2/gh/']")
     colab = link(".dropdown-launch-buttons a[href^='https://colab.research.google.com/github/']")
     assert binder.endswith(f"?urlpath=lab/tree/episodes/{stem}.ipynb"), binder
     assert colab.endswith(f"/episodes/{stem}.ipynb"), colab
+    # The branch `notebooks` holds the Colab notebooks this build wrote (tools/publish/make_notebooks.py).
+    status, colab_notebook = http_get(f"{site_url}learner-files/colab/{stem}.ipynb")
+    assert status == 200 and b"google.colab" in colab_notebook and b"myst_nb" not in colab_notebook
 
 
 def test_episode_02_screenshots_at_phone_and_laptop_width(browser, site_url):
@@ -307,13 +318,11 @@ execute:
 parse:
   myst_enable_extensions: [colon_fence]
 sphinx:
-  extra_extensions: [sphinx_exercise]
-  local_extensions:
-    dedupe_page_scripts: {ext}
+  extra_extensions: [sphinx_exercise, lesson.sphinx.dedupe_page_scripts]
   config:
     html_context:
       default_mode: auto
-""".format(ext=ROOT / "_ext"),
+""",
     "_toc.yml": "format: jb-book\nroot: index\nchapters:\n  - file: episode\n  - file: open-solution\n",
     "index.md": "# Home\n\nA throwaway book with an exercise.\n",
     "episode.md": """\

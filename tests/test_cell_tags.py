@@ -8,7 +8,9 @@ import jupytext
 import nbformat
 import pytest
 
-EPISODES = sorted((Path(__file__).resolve().parent.parent / "episodes").glob("[0-9][0-9]-*.md"))
+from lesson.episodes import read_episodes
+
+EPISODES = [episode.path for episode in read_episodes()]
 
 # Jupyter Book tag -> the nbval tag that must go with it. `raises-exception` is read by both.
 PAIRED_TAGS = {"skip-execution": "nbval-skip"}

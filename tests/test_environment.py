@@ -1,4 +1,7 @@
-"""requirements.txt (pip) and environment.yml (conda) must pin the same packages."""
+"""requirements.txt (pip) and environment.yml (conda) pin the same packages: the learner's, and only those.
+
+The site's and the tests' toolchain lives in requirements-site.txt, which `make site` adds.
+"""
 
 from __future__ import annotations
 
@@ -39,11 +42,27 @@ def disagreements(requirements_txt: str, environment_yml: str) -> list[str]:
     ]
 
 
+# What the episodes and check_setup.py import, and what runs them: nothing of the site or the tests.
+LEARNER_PACKAGES = {"tensorflow", "tensorflow-cpu", "keras", "numpy", "pandas", "matplotlib", "scikit-image",
+                    "jupyterlab", "ipykernel"}
+
+
+def names(requirements_file: str) -> set[str]:
+    return {key.split(";")[0] for key in pins((REPOSITORY / requirements_file).read_text().splitlines())}
+
+
 def test_every_requirement_is_pinned_exactly() -> None:
-    requirements = pins((REPOSITORY / "requirements.txt").read_text().splitlines())
-    assert requirements, "requirements.txt lists no packages"
-    loose = [name for name, specifier in requirements.items() if not specifier.startswith("==")]
-    assert not loose, f"pin these with ==: {loose}"
+    for requirements_file in ("requirements.txt", "requirements-site.txt"):
+        requirements = pins((REPOSITORY / requirements_file).read_text().splitlines())
+        assert requirements, f"{requirements_file} lists no packages"
+        loose = [name for name, specifier in requirements.items() if not specifier.startswith("==")]
+        assert not loose, f"pin these with == in {requirements_file}: {loose}"
+
+
+def test_learners_install_only_the_lesson_packages() -> None:
+    assert names("requirements.txt") == LEARNER_PACKAGES
+    assert not names("requirements.txt") & names("requirements-site.txt")
+    assert {"jupyter-book", "myst-nb", "pytest", "nbval", "selenium"} <= names("requirements-site.txt")
 
 
 def test_environment_yml_pins_what_requirements_txt_pins() -> None:

@@ -1,4 +1,4 @@
-"""tools/lesson_checks.py: the real lesson passes every rule, and each rule catches a bad page."""
+"""lesson/checks.py: the real lesson passes every rule, and each rule catches a bad page."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-import lesson_checks
 from conftest import REPOSITORY, notebook_header
-from lesson_checks import Book, Problem, check_book, read_book
-from lesson_sources import read_page
+from lesson import checks as lesson_checks
+from lesson.checks import Book, Problem, check_book, read_book
+from lesson.sources import read_page
 
-EPISODE_HEADER = notebook_header(teaching=30, exercises=15)
+EPISODE_HEADER = notebook_header(teaching=30, exercises=15, teaching_optional=5)
 GOOD_EPISODE = EPISODE_HEADER + """
 # A good episode
 
@@ -23,7 +23,7 @@ GOOD_EPISODE = EPISODE_HEADER + """
 
 :::{admonition} Objectives
 :class: objectives
-- Write an episode that passes the checks.
+- Write an episode that passes the checks ({ref}`good-draw-a-line`).
 :::
 
 ## 1. Look at a figure
@@ -37,6 +37,7 @@ A cat.
 
 ```{code-cell} ipython3
 ---
+tags: [taught]
 mystnb:
   image:
     alt: A straight line rises from the bottom left to the top right.
@@ -47,6 +48,15 @@ plt.plot([0, 1], [0, 1])
 ```
 
 ```{code-cell} ipython3
+:tags: [build-only, remove-cell]
+from myst_nb import glue
+
+slope = 1
+glue("good_slope", slope, display=False)
+```
+
+```{code-cell} ipython3
+:tags: [provided]
 import matplotlib.pyplot as plt
 ```
 
@@ -54,6 +64,7 @@ See [the section on figures](#1-look-at-a-figure), the [glossary](../learners/re
 and an {term}`epoch`. A Python comment in a cell is no heading:
 
 ```{code-cell} ipython3
+:tags: [taught]
 # Not a heading
 print("here")
 ```
@@ -61,13 +72,16 @@ print("here")
 A cell that only defines a plotting function draws nothing, so it needs no alt text:
 
 ```{code-cell} ipython3
+:tags: [provided]
 def plot_line():
-    plt.plot([0, 1], [1, 0])
+    slope = -1  # a local name, not the build-only one
+    plt.plot([0, 1], [1, 1 + slope])
     plt.show()
 ```
 
 ::::{exercise} Draw a line
 :label: good-draw-a-line
+:minutes: 10
 Draw a line.
 ::::
 
@@ -80,6 +94,20 @@ Call `plt.plot`, because it draws lines.
 :class: keypoints
 - A good episode passes the checks.
 :::
+
+## 2. Go further (optional)
+
+```{code-cell} ipython3
+:tags: [taught]
+plot_line()
+```
+
+::::{exercise} Draw a curve
+:label: good-draw-a-curve
+:minutes: 10
+:optional:
+Draw a curve.
+::::
 """
 REFERENCE = """# Reference
 
@@ -136,7 +164,7 @@ def test_command_line_reports_problems_with_their_line(tmp_path: Path, monkeypat
     book = write_book(tmp_path, GOOD_EPISODE.replace(":alt: A cat sits on a mat.\n", ""))
     monkeypatch.setattr(lesson_checks, "read_book", lambda: book)
     assert lesson_checks.main() == 1
-    assert "01-good.md:30: alt-text: the figure ../fig/cat.png has no :alt: text" in capsys.readouterr().out
+    assert "01-good.md:31: alt-text: the figure ../fig/cat.png has no :alt: text" in capsys.readouterr().out
 
 
 BAD_EPISODES = {
@@ -163,8 +191,25 @@ BAD_EPISODES = {
         ":::{solution} good-draw-a-line", ":::{solution} good-draw-a-circle")),
     "solution apart from its exercise": ("solutions", GOOD_EPISODE.replace(
         "::::\n\n:::{solution}", "::::\n\nSome words in between.\n\n:::{solution}")),
-    "exercise without label": ("solutions", GOOD_EPISODE.replace(":label: good-draw-a-line\n", "")),
+    "exercise without label": ("solutions", GOOD_EPISODE.replace(":label: good-draw-a-curve\n", "")),
     "unknown glossary term": ("glossary-terms", GOOD_EPISODE.replace("{term}`epoch`", "{term}`epochs <epok>`")),
+    "cell without a role": ("cell-roles", GOOD_EPISODE.replace(":tags: [provided]\nimport", "import")),
+    "cell with two roles": ("cell-roles", GOOD_EPISODE.replace(":tags: [provided]\nimport", ":tags: [provided, taught]\nimport")),
+    "build-only cell shown": ("cell-roles", GOOD_EPISODE.replace(":tags: [build-only, remove-cell]", ":tags: [build-only]")),
+    "taught cell hidden": ("cell-roles", GOOD_EPISODE.replace(":tags: [taught]\n# Not", ":tags: [taught, remove-cell]\n# Not")),
+    "glue in a provided cell": ("cell-roles", GOOD_EPISODE.replace("import matplotlib.pyplot as plt\n```",
+                                                                   "import matplotlib.pyplot as plt\nfrom myst_nb import glue\n```")),
+    "learner code needs a build-only name": ("build-only-names", GOOD_EPISODE.replace(
+        'print("here")', 'print("here", slope)')),
+    "exercise without minutes": ("exercise-minutes", GOOD_EPISODE.replace(":minutes: 10\nDraw a line.", "Draw a line.")),
+    "optional section, exercise not marked": ("exercise-minutes", GOOD_EPISODE.replace(":optional:\n", "")),
+    "core exercises longer than declared": ("exercise-minutes", GOOD_EPISODE.replace("exercises: 15", "exercises: 5")),
+    "more typed lines than minutes": ("typed-lines", GOOD_EPISODE.replace("teaching: 30", "teaching: 2")),
+    "more optional typed lines than minutes": ("typed-lines", GOOD_EPISODE.replace("teaching_optional: 5", "teaching_optional: 0")),
+    "no optional teaching minutes": ("typed-lines", GOOD_EPISODE.replace("teaching_optional: 5\n", "")),
+    "objective without exercise": ("objective-exercises", GOOD_EPISODE.replace(" ({ref}`good-draw-a-line`)", "")),
+    "objective checked only by an optional exercise": ("objective-exercises", GOOD_EPISODE.replace(
+        "({ref}`good-draw-a-line`)", "({ref}`good-draw-a-curve`)")),
 }
 
 
@@ -175,7 +220,16 @@ def test_each_rule_catches_its_bad_page(tmp_path: Path, name: str) -> None:
 
 
 def test_every_rule_has_a_bad_page() -> None:
-    assert set(lesson_checks.PAGE_RULES) | {"toc"} == {rule for rule, _ in BAD_EPISODES.values()} | {"toc"}
+    every_rule = set(lesson_checks.PAGE_RULES) | set(lesson_checks.EPISODE_RULES) | {"toc"}
+    assert every_rule == {rule for rule, _ in BAD_EPISODES.values()} | {"toc"}
+
+
+def test_taught_lines_count_neither_blanks_nor_comments(tmp_path: Path) -> None:
+    book = write_book(tmp_path, GOOD_EPISODE)
+    episode = book.episode(book.pages["episodes/01-good"])
+    # core: 2 lines in the plotting cell and 1 in the print cell; the optional section: 1.
+    assert (episode.taught_lines(), episode.taught_lines(optional=True)) == (3, 1)
+    assert (episode.exercise_minutes(), episode.exercise_minutes(optional=True)) == (10, 10)
 
 
 def test_a_page_missing_from_the_toc_is_caught(tmp_path: Path) -> None:

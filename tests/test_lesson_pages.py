@@ -1,20 +1,56 @@
-"""_ext/lesson_pages.py: key points copied to another page keep their glued numbers."""
+"""lesson/sphinx/lesson_pages.py: key points keep their glued numbers; the schedule counts every minute."""
 
 from __future__ import annotations
 
-from lesson_pages import Episode
+from pathlib import Path
+
+from lesson.episodes import Episode
+from lesson.sphinx.lesson_pages import Day, schedule_table, strip_refs, timetable, glue_from_here
+
+
+def episode(number: int, docname: str) -> Episode:
+    return Episode(number, docname, Path(f"{docname}.md"))
 
 
 def test_glue_roles_in_key_points_name_their_episode() -> None:
-    episode = Episode(1, "episodes/01-introduction", page=None)  # type: ignore[arg-type]
     key_point = "CIFAR-10 holds {glue:text}`ep01_n_images:,` photos; {glue}`ep01_grid` shows some."
-    assert episode.glue_from_here(key_point) == (
+    assert glue_from_here(episode(1, "episodes/01-introduction"), key_point) == (
         "CIFAR-10 holds {glue:text}`/episodes/01-introduction.md::ep01_n_images:,` photos; "
         "{glue}`/episodes/01-introduction.md::ep01_grid` shows some."
     )
 
 
 def test_glue_roles_that_name_a_document_stay_as_they_are() -> None:
-    episode = Episode(2, "episodes/02-build-a-cnn", page=None)  # type: ignore[arg-type]
     key_point = "See {glue:text}`/episodes/01-introduction.md::ep01_n_images`."
-    assert episode.glue_from_here(key_point) == key_point
+    assert glue_from_here(episode(2, "episodes/02-build-a-cnn"), key_point) == key_point
+
+
+def test_a_day_counts_setup_breaks_and_lunch() -> None:
+    slots = timetable([("one", 30), ("two", 115), ("three", 35), ("four", 70), ("five", 45)])
+    assert [(slot.what, slot.minutes) for slot in slots if not slot.teaching] == [
+        (slots[0].what, 15), ("Break", 15), ("Lunch", 60), ("Break", 15)]
+    # Every minute is on the clock: each slot starts where the one before ended.
+    assert all(after.start == before.start + before.minutes for before, after in zip(slots, slots[1:]))
+    assert sum(slot.minutes for slot in slots if slot.teaching) == 295
+    assert max(slot.minutes for slot in slots if slot.teaching) <= Day().stretch
+    assert {slot.day for slot in slots} == {1}
+
+
+def test_a_long_episode_is_split_at_a_break_and_no_piece_is_tiny() -> None:
+    slots = timetable([("long", 200)])
+    pieces = [slot for slot in slots if slot.teaching]
+    assert [slot.what for slot in pieces] == ["long (start)", "long (continued)", "long (continued)"]
+    assert sum(slot.minutes for slot in pieces) == 200 and min(slot.minutes for slot in pieces) >= 20
+
+
+def test_what_does_not_fit_one_day_goes_on_the_next() -> None:
+    slots = timetable([(f"part {n}", 60) for n in range(8)], Day(end=16 * 60))
+    assert max(slot.day for slot in slots) == 2
+    assert all(slot.start + slot.minutes <= 16 * 60 for slot in slots)
+    table = schedule_table(slots)
+    assert "Day 2, 09:00" in table and "End of the day" in table and table.rstrip().endswith("| Finish | |")
+
+
+def test_objectives_lose_their_exercise_references_in_the_table() -> None:
+    assert strip_refs("Build a CNN ({ref}`ep02-write-a-cnn`).") == "Build a CNN."
+    assert strip_refs("Load data ({ref}`a`, {ref}`b`)") == "Load data"

@@ -116,5 +116,5 @@ def test_every_make_call_is_a_makefile_target_named_in_the_readme(jobs):
 
 def test_files_the_workflow_names_exist():
     text = WORKFLOW.read_text()
-    for name in set(re.findall(r"\b(?:tools/[\w-]+\.py|requirements[\w-]*\.txt)", text)):
+    for name in set(re.findall(r"\b(?:tools/[\w/-]+\.(?:py|sh)|requirements[\w-]*\.txt)", text)):
         assert (REPOSITORY / name).is_file(), name

@@ -1,13 +1,13 @@
 """Draw fig/05-siamese-network.svg: two inputs, one shared base network, cosine similarity.
 
-Run from the repository root: ``python tools/draw_siamese_network.py``.
+Run from the repository root: ``python tools/figures/draw_siamese_network.py``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parent.parent / "fig" / "05-siamese-network.svg"
+OUTPUT = Path(__file__).resolve().parents[2] / "fig" / "05-siamese-network.svg"
 
 INK = "#10223a"
 INPUT_FILL = "#e8eef7"

@@ -2,7 +2,7 @@
 
 Usage (from the repository root; exit status 1 when a check finds a problem):
 
-    python tools/lesson_checks.py
+    python -m lesson.checks
 
 Each rule is one function that takes a parsed page (or the whole book) and
 returns the problems it finds. The conventions are shown, block by block, on
@@ -13,6 +13,7 @@ rule on the real lesson and on a small bad page that each rule must catch.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import sys
 from collections.abc import Callable
@@ -22,10 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPOSITORY / "_ext"))
-
-from lesson_sources import Block, Page, glossary_terms, read_page, source_of, toc_files  # noqa: E402
+from lesson.episodes import BUILD_ONLY, REPOSITORY, ROLES, Episode
+from lesson.sources import Block, Page, glossary_terms, read_page, source_of, toc_files
 
 VAGUE_LINK_TEXTS = frozenset({"here", "click here", "link", "this", "more", "read more", "this link"})
 PLOTTING_CALL = re.compile(r"\bplt\.|\bmatplotlib\b|\.plot\(|\bimshow\(|\bplot_model\(")
@@ -63,6 +62,13 @@ class Book:
 
     def is_episode(self, page: Page) -> bool:
         return page.path.parent == self.root / EPISODE_FOLDER
+
+    def episode(self, page: Page) -> Episode:
+        """The page as an episode (its cells, sections and exercises)."""
+        docname = next(name for name, other in self.pages.items() if other is page)
+        episode = Episode(self.docnames.index(docname) + 1, docname, page.path)
+        episode.__dict__["page"] = page  # already parsed
+        return episode
 
 
 def read_book(root: Path = REPOSITORY) -> Book:
@@ -285,6 +291,173 @@ def check_toc(book: Book) -> list[Problem]:
     return problems
 
 
+# Rule: every code cell has one role ---------------------------------------------------------
+
+HIDING_TAGS = frozenset({"remove-cell", "remove-input", "hide-cell", "hide-input"})
+MYST_NB_USE = re.compile(r"\bmyst_nb\b|\bglue\(")
+
+
+def check_cell_roles(episode: Episode) -> list[Problem]:
+    """One role tag per code cell; build-only cells hidden and the only ones to use myst_nb."""
+    problems = []
+    for cell in episode.cells:
+        if len(cell.roles) != 1:
+            problems.append(Problem(episode.path, cell.line, "cell-roles",
+                                    f"a code cell needs exactly one role tag of {', '.join(ROLES)} "
+                                    f"(found {cell.roles or 'none'})"))
+            continue
+        hidden = bool(HIDING_TAGS & set(cell.tags))
+        if cell.role == BUILD_ONLY and "remove-cell" not in cell.tags:
+            problems.append(Problem(episode.path, cell.line, "cell-roles",
+                                    "a build-only cell must also be tagged remove-cell: learners never see it"))
+        if cell.role != BUILD_ONLY and hidden:
+            problems.append(Problem(episode.path, cell.line, "cell-roles",
+                                    f"a {cell.role} cell is hidden on the page: what a learner gets must "
+                                    "show on the page (hide only build-only cells)"))
+        if cell.role != BUILD_ONLY and MYST_NB_USE.search(cell.source):
+            problems.append(Problem(episode.path, cell.line, "cell-roles",
+                                    f"a {cell.role} cell uses myst_nb or glue: move that into a build-only "
+                                    "cell, since learners have no myst_nb"))
+    return problems
+
+
+# Rule: no learner code needs a name that only build-only cells define ----------------------
+
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+          ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _parse(code: str) -> ast.Module | None:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return ast.parse(TransformerManager().transform_cell(code))
+    except SyntaxError:
+        return None
+
+
+def defined_names(code: str) -> set[str]:
+    """Names a cell binds at the top level of the notebook (not inside functions)."""
+    tree = _parse(code)
+    names: set[str] = set()
+    if tree is None:
+        return names
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(child.name)
+                continue
+            if isinstance(child, SCOPES):
+                continue
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                names.add(child.id)
+            elif isinstance(child, (ast.Import, ast.ImportFrom)):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in child.names)
+            elif isinstance(child, ast.ExceptHandler) and child.name:
+                names.add(child.name)
+            visit(child)
+
+    visit(tree)
+    return names
+
+
+def used_names(code: str) -> set[str]:
+    """Global names a cell reads, inside its functions too (less what they bind themselves)."""
+    tree = _parse(code)
+    if tree is None:
+        return set()
+    local: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, SCOPES):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.arg):
+                    local.add(inner.arg)
+                elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store) and inner is not node:
+                    local.add(inner.id)
+    loads = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    return loads - (local - defined_names(code))
+
+
+def check_build_only_names(episode: Episode) -> list[Problem]:
+    """A taught or provided cell reads no name that, so far, only build-only cells define."""
+    problems = []
+    visible: set[str] = set(dir(builtins))
+    hidden: set[str] = set()
+    for cell in episode.cells:
+        if cell.role == BUILD_ONLY:
+            hidden |= defined_names(cell.source)
+            continue
+        needed = sorted((used_names(cell.source) & hidden) - visible - defined_names(cell.source))
+        if needed:
+            problems.append(Problem(episode.path, cell.line, "build-only-names",
+                                    f"this {cell.role or 'visible'} cell needs {', '.join(needed)}, which only "
+                                    "a build-only cell defines: learners never get those cells"))
+        visible |= defined_names(cell.source)
+    return problems
+
+
+# Rule: exercises state their minutes; the core ones fit the episode's exercise time ---------
+
+def check_exercise_minutes(episode: Episode) -> list[Problem]:
+    problems = []
+    for exercise in episode.exercises:
+        if exercise.minutes is None:
+            problems.append(Problem(episode.path, exercise.block.line, "exercise-minutes",
+                                    f'the exercise "{exercise.title}" needs :minutes: (whole minutes)'))
+        if exercise.in_optional_section and not exercise.marked_optional:
+            problems.append(Problem(episode.path, exercise.block.line, "exercise-minutes",
+                                    f'the exercise "{exercise.title}" sits in an optional section: mark it :optional:'))
+    core, declared = episode.exercise_minutes(), episode.minutes("exercises")
+    if core > declared and isinstance(episode.page.front_matter.get("exercises"), int):  # else episode-blocks says
+        problems.append(Problem(episode.path, 1, "exercise-minutes",
+                                f"the core exercises take {core} minutes, more than the {declared} minutes of "
+                                "`exercises:`: raise it, shorten them or mark some :optional:"))
+    return problems
+
+
+# Rule: the lines a learner types fit the teaching time ---------------------------------------
+
+def check_typed_lines(episode: Episode) -> list[Problem]:
+    """At least one teaching minute per typed line, in the core path and in the extras."""
+    problems = []
+    value = episode.page.front_matter.get("teaching_optional")
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        problems.append(Problem(episode.path, 1, "typed-lines",
+                                f"the front matter needs `teaching_optional:` as whole minutes (found {value!r})"))
+    for optional, key in ((False, "teaching"), (True, "teaching_optional")):
+        lines, minutes = episode.taught_lines(optional=optional), episode.minutes(key)
+        if lines > minutes and isinstance(episode.page.front_matter.get(key), int):  # else another rule says
+            where = "the optional sections" if optional else "the core path"
+            problems.append(Problem(episode.path, 1, "typed-lines",
+                                    f"learners type {lines} lines in {where}, in {minutes} minutes of `{key}:`: "
+                                    "allow a minute a line, or make cells provided instead of taught"))
+    return problems
+
+
+# Rule: every objective names a core exercise that checks it ----------------------------------
+
+def check_objective_exercises(episode: Episode) -> list[Problem]:
+    problems = []
+    core = {exercise.label for exercise in episode.exercises if not exercise.optional}
+    line = next((block.line for block in episode.page.admonitions_of_class("objectives")), 1)
+    for objective in episode.objectives:
+        if not core & set(episode.referenced_labels(objective)):
+            problems.append(Problem(episode.path, line, "objective-exercises",
+                                    f'the objective "{objective[:60]}" names no core exercise of this page: '
+                                    "end it with ({ref}`label`)"))
+    return problems
+
+
+EPISODE_RULES: dict[str, Callable[[Episode], list[Problem]]] = {
+    "cell-roles": check_cell_roles,
+    "build-only-names": check_build_only_names,
+    "exercise-minutes": check_exercise_minutes,
+    "typed-lines": check_typed_lines,
+    "objective-exercises": check_objective_exercises,
+}
+
+
 # All rules -------------------------------------------------------------------------------------
 
 PageRule = Callable[[Page, Book], list[Problem]]
@@ -305,6 +478,10 @@ def check_book(book: Book) -> list[Problem]:
     for page in book.pages.values():
         for rule in PAGE_RULES.values():
             problems.extend(rule(page, book))
+        if book.is_episode(page):
+            episode = book.episode(page)
+            for episode_rule in EPISODE_RULES.values():
+                problems.extend(episode_rule(episode))
     return problems
 
 

@@ -4,7 +4,7 @@ Top row: the network as it was trained on ImageNet. Bottom row: the same base
 with its weights copied and frozen, a new head for CIFAR-10's 10 classes, and
 the last block that fine-tuning unfreezes. Plain SVG, no dependencies:
 
-    python tools/draw_transfer_learning.py
+    python tools/figures/draw_transfer_learning.py
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-OUTPUT = Path(__file__).resolve().parent.parent / "fig" / "04-transfer-learning.svg"
+OUTPUT = Path(__file__).resolve().parents[2] / "fig" / "04-transfer-learning.svg"
 
 WIDTH, HEIGHT = 940, 470
 FONT = "font-family='Helvetica, Arial, sans-serif'"

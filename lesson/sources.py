@@ -1,7 +1,7 @@
 """Read the lesson's MyST sources: the table of contents, front matter, headings and blocks.
 
 One parser for two readers: the Sphinx extension ``lesson_pages`` (key points and
-schedule pages) and the lesson checks (``tools/lesson_checks.py``). Pages are
+schedule pages) and the lesson checks (``lesson/checks.py``). Pages are
 tokenised with MyST's own markdown-it parser, and the body of every directive
 whose content is Markdown (admonitions, exercises, solutions, figures) is parsed
 again, so a heading, link or image is found wherever MyST would find it, and

@@ -8,7 +8,7 @@ points both buttons at ``<page>.ipynb`` on the branch named by the Sphinx
 option ``launch_notebooks_branch`` (default ``notebooks``).
 That branch holds the repository's files plus every episode as an executed
 notebook: ``make notebooks`` writes it to ``_build/notebooks`` and
-``tools/publish_notebooks.sh`` pushes it (see README.md).
+``tools/publish/publish_notebooks.sh`` pushes it (see README.md).
 """
 
 from urllib.parse import quote

@@ -4,7 +4,7 @@ The GPU job of the CI workflow runs this before the episodes, so that a runner
 whose GPU is missing or whose drivers are broken fails loudly instead of
 quietly running every cell on the CPU. Usage:
 
-    python tools/check_gpu.py [jax|torch|tensorflow]   (default: $KERAS_BACKEND)
+    python tools/build/check_gpu.py [jax|torch|tensorflow]   (default: $KERAS_BACKEND)
 """
 
 from __future__ import annotations

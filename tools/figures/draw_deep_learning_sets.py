@@ -1,13 +1,13 @@
 """Draw fig/01-ai-ml-dl.svg: deep learning inside machine learning inside artificial intelligence.
 
-Run from the repository root: ``python tools/draw_deep_learning_sets.py``.
+Run from the repository root: ``python tools/figures/draw_deep_learning_sets.py``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parent.parent / "fig" / "01-ai-ml-dl.svg"
+OUTPUT = Path(__file__).resolve().parents[2] / "fig" / "01-ai-ml-dl.svg"
 
 # (name, description, examples, x, y, width, height, fill colour), outermost first.
 SETS = [

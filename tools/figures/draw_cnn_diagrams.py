@@ -3,7 +3,7 @@
 Run from the repository root to regenerate ``fig/02-convolution.svg``,
 ``fig/02-max-pooling.svg`` and ``fig/02-cnn-layers.svg``:
 
-    python tools/draw_cnn_diagrams.py
+    python tools/figures/draw_cnn_diagrams.py
 
 Plain Python, no dependencies: every number in the drawings is computed here,
 so the convolution's output really is the input filtered by the kernel.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FIG = Path(__file__).resolve().parent.parent / "fig"
+FIG = Path(__file__).resolve().parents[2] / "fig"
 FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
 CELL = 34  # side of one pixel square, in SVG units
 

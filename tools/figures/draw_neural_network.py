@@ -1,13 +1,13 @@
 """Draw fig/01-neuron-and-network.svg: one artificial neuron, and a network of them in layers.
 
-Run from the repository root: ``python tools/draw_neural_network.py``.
+Run from the repository root: ``python tools/figures/draw_neural_network.py``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parent.parent / "fig" / "01-neuron-and-network.svg"
+OUTPUT = Path(__file__).resolve().parents[2] / "fig" / "01-neuron-and-network.svg"
 
 INK = "#10223a"
 NEURON_FILL = "#8fb3e0"

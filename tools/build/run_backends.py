@@ -9,7 +9,7 @@ runs every cell, hidden assertion cells included, and fails on any error, but
 compares no output: numbers differ slightly from backend to backend. Usage
 (``make backends`` runs it in ``.venv-backends``):
 
-    python tools/run_backends.py [--backends jax torch] [--episodes 02 04] [--require-gpu]
+    python tools/build/run_backends.py [--backends jax torch] [--episodes 02 04] [--require-gpu]
 
 It ends with one table: each episode's wall time on each backend, or FAILED.
 """
@@ -21,27 +21,23 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import jupytext
 import nbformat
 
-from prepare_nbval import LINKED, REPOSITORY
+from prepare_nbval import LINKED, REPOSITORY, run_lax, summary
 
-EPISODES = REPOSITORY / "episodes"
+from lesson.episodes import read_episodes, select
+
 OUTPUT = REPOSITORY / "_build" / "backends"
-NBVAL_OPTIONS = ["--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600"]
 # Jupyter Book skips cells tagged skip-execution; nbval's name for the same is nbval-skip.
 SKIP_TAGS = {"skip-execution": "nbval-skip"}
 
 
 def episode_paths(selected: list[str]) -> list[Path]:
     """The episodes' MyST sources, all or those whose names start with a selected prefix."""
-    paths = sorted(EPISODES.glob("[0-9][0-9]-*.md"))
-    if selected:
-        paths = [path for path in paths if any(path.stem.startswith(s) for s in selected)]
-    return paths
+    return [episode.path for episode in select(read_episodes(REPOSITORY), selected)]
 
 
 def to_notebook(source: Path, target_dir: Path) -> Path:
@@ -68,19 +64,14 @@ def prepare(backend: str, sources: list[Path]) -> list[Path]:
 
 
 def check_gpu(backend: str) -> bool:
-    """Whether tools/check_gpu.py finds a GPU for ``backend`` (it says which)."""
-    script = REPOSITORY / "tools" / "check_gpu.py"
+    """Whether tools/build/check_gpu.py finds a GPU for ``backend`` (it says which)."""
+    script = REPOSITORY / "tools" / "build" / "check_gpu.py"
     return subprocess.run([sys.executable, str(script), backend]).returncode == 0
 
 
 def run_notebook(notebook: Path, backend: str) -> tuple[float, bool]:
     """Run one notebook's cells with nbval on ``backend``; return (seconds, passed)."""
-    env = dict(os.environ, KERAS_BACKEND=backend)
-    command = [sys.executable, "-m", "pytest", str(notebook), *NBVAL_OPTIONS]
-    print(f"\n=== {notebook.stem} on {backend}", flush=True)
-    start = time.perf_counter()
-    result = subprocess.run(command, env=env, cwd=REPOSITORY)
-    return time.perf_counter() - start, result.returncode == 0
+    return run_lax(sys.executable, notebook, backend, dict(os.environ, KERAS_BACKEND=backend))
 
 
 def print_table(results: dict[str, dict[str, tuple[float, bool]]], names: list[str]) -> None:
@@ -111,7 +102,7 @@ def main() -> int:
 
     sources = episode_paths(args.episodes)
     if not sources:
-        print(f"No episode matches {args.episodes} in {EPISODES}", file=sys.stderr)
+        print(f"No episode matches {args.episodes} in _toc.yml", file=sys.stderr)
         return 2
     results: dict[str, dict[str, tuple[float, bool]]] = {}
     for backend in args.backends:
@@ -120,10 +111,7 @@ def main() -> int:
         notebooks = prepare(backend, sources)
         results[backend] = {nb.stem: run_notebook(nb, backend) for nb in notebooks}
     print_table(results, [source.stem for source in sources])
-    failed = sum(not passed for runs in results.values() for _, passed in runs.values())
-    ran = sum(len(runs) for runs in results.values())
-    print(f"\n{ran - failed} passed, {failed} failed (episode runs on {', '.join(results)})")
-    return 1 if failed else 0
+    return summary(results, "episode runs")
 
 
 if __name__ == "__main__":

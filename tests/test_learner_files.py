@@ -1,0 +1,247 @@
+"""The learner files (lesson/learner_files.py): what a learner gets holds the page's code and nothing of the build.
+
+Unit tests build the files from a small episode; the tests on the real build read
+_build/html/learner-files, which every `make site` writes.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+import pytest
+from packaging.requirements import Requirement
+
+from conftest import REPOSITORY, notebook_header
+from lesson.episodes import BUILD_ONLY, PROVIDED, TAUGHT, Episode, read_episodes
+from lesson.learner_files import (
+    LearnerFileError,
+    Prose,
+    colab_notebook,
+    learner_notebook,
+    write_learner_files,
+)
+
+LEARNER_FILES = REPOSITORY / "_build" / "html" / "learner-files"
+EPISODES = read_episodes()
+
+SMALL_EPISODE = notebook_header(teaching=5, exercises=5, teaching_optional=0) + """
+# A small episode
+
+:::{admonition} Instructor note
+:class: instructor
+Type slowly.
+:::
+
+## 1. Count
+
+```{code-cell} ipython3
+:tags: [provided]
+import numpy as np
+```
+
+```{code-cell} ipython3
+:tags: [taught]
+numbers = np.arange(4)
+numbers.sum()
+```
+
+```{code-cell} ipython3
+:tags: [build-only, remove-cell]
+from myst_nb import glue
+
+glue("small_total", int(numbers.sum()), display=False)
+```
+
+The total is {glue:text}`small_total:,d`, a {term}`sum <Sum>`; see [episode 2](02-other.md)
+and the [setup](../learners/setup.md#install).
+
+::::{exercise} Count again
+:label: small-count
+:minutes: 5
+Count to {glue:text}`small_total`.
+::::
+
+:::{solution} small-count
+:class: dropdown
+Use `np.arange(7).sum()`, because arange counts from 0.
+:::
+
+:::{figure} ../fig/dot.svg
+:alt: A black dot.
+One dot.
+:::
+"""
+
+
+def executed_notebook(episode: Episode) -> nbformat.NotebookNode:
+    """The episode as the build leaves it: outputs, and the glue record."""
+    import jupytext
+
+    notebook = jupytext.read(episode.path)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    code[1].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "6"}, execution_count=2)]
+    prefix = "application/papermill.record/"
+    code[2].outputs = [nbformat.v4.new_output("display_data", data={prefix + "text/plain": "6"},
+                                              metadata={"scrapbook": {"name": "small_total", "mime_prefix": prefix}})]
+    return notebook
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> tuple[Episode, nbformat.NotebookNode]:
+    (tmp_path / "episodes").mkdir()
+    (tmp_path / "fig").mkdir()
+    (tmp_path / "fig" / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    path = tmp_path / "episodes" / "01-small.md"
+    path.write_text(SMALL_EPISODE)
+    episode = Episode(1, "episodes/01-small", path)
+    return episode, executed_notebook(episode)
+
+
+def code_sources(notebook: nbformat.NotebookNode) -> list[str]:
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def text_of(notebook: nbformat.NotebookNode) -> str:
+    return "\n".join(cell.source for cell in notebook.cells)
+
+
+def test_the_learner_notebook_holds_the_page_without_the_build(small) -> None:
+    episode, executed = small
+    notebook = learner_notebook(episode, executed, site_url="https://example.org/lesson/")
+    nbformat.validate(notebook)
+    assert code_sources(notebook) == ["import numpy as np", "numbers = np.arange(4)\nnumbers.sum()"]
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code[1].outputs[0]["data"]["text/plain"] == "6"
+    assert "made from [the episode's page](https://example.org/lesson/episodes/01-small.html)" in notebook.cells[1].source
+    prose = text_of(notebook)
+    assert "myst_nb" not in prose and "glue" not in prose and "{term}" not in prose
+    assert "Type slowly" not in prose, "instructor notes are for instructors"
+    assert "The total is 6, a sum; see [episode 2](02-other.ipynb)" in prose
+    assert "[setup](https://example.org/lesson/learners/setup.html#install)" in prose
+    assert "> **Exercise: Count again** (Core, 5 min)" in prose and "> Count to 6." in prose
+    assert "<summary>Solution</summary>" in prose and "because arange counts from 0" in prose
+    figure = next(cell for cell in notebook.cells if "attachment:dot.svg" in cell.source)
+    assert "![A black dot.](attachment:dot.svg)" in figure.source and "image/svg+xml" in figure.attachments["dot.svg"]
+    assert set(notebook.metadata) <= {"kernelspec", "language_info"}
+
+
+def test_the_handout_leaves_taught_cells_to_type_and_holds_no_solution(small) -> None:
+    episode, executed = small
+    handout = learner_notebook(episode, executed, handout=True)
+    assert code_sources(handout) == [
+        "import numpy as np",
+        '# Type the code from section "1. Count" of the page, starting: numbers = np.arange(4)']
+    assert all(not cell.outputs for cell in handout.cells if cell.cell_type == "code")
+    assert "because arange counts from 0" not in text_of(handout) and "Solution" not in text_of(handout)
+    assert "Count to 6." in text_of(handout)
+
+
+def test_the_colab_notebook_fetches_the_data_loader_first(small) -> None:
+    episode, executed = small
+    colab = colab_notebook(learner_notebook(episode, executed), "https://raw.example.org/repo/notebooks")
+    first = colab.cells[0].source
+    assert '"google.colab" in sys.modules' in first
+    assert "'lesson_data.py': 'https://raw.example.org/repo/notebooks/episodes/lesson_data.py'" in first
+    ast.parse(first)
+
+
+def test_a_missing_glued_value_is_a_clear_error(small) -> None:
+    episode, executed = small
+    with pytest.raises(LearnerFileError, match="no glued value 'small_total'"):
+        Prose(episode, glue={}).convert("{glue:text}`small_total`")
+
+
+def test_an_executed_notebook_of_another_shape_is_a_clear_error(small, tmp_path: Path) -> None:
+    episode, executed = small
+    executed.cells = [cell for cell in executed.cells if "arange" not in cell.source]
+    nbformat.write(executed, tmp_path / "01-small.ipynb")
+    with pytest.raises(LearnerFileError, match="make site"):
+        write_learner_files([episode], tmp_path, tmp_path / "out", "https://raw.example.org")
+
+
+# The real build ------------------------------------------------------------------------------
+
+def built(kind: str, episode: Episode) -> nbformat.NotebookNode:
+    name = f"{episode.name}-handout.ipynb" if kind == "handouts" else f"{episode.name}.ipynb"
+    path = LEARNER_FILES / kind / name
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `make site` first.")
+    return nbformat.read(path, as_version=4)
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=lambda episode: episode.name)
+def test_learner_notebooks_hold_the_taught_and_provided_cells_in_order(episode: Episode) -> None:
+    expected = [cell.source for cell in episode.cells if cell.role in (TAUGHT, PROVIDED)]
+    assert code_sources(built("notebooks", episode)) == expected
+    assert code_sources(built("colab", episode))[1:] == expected
+
+
+@pytest.mark.parametrize("episode", EPISODES, ids=lambda episode: episode.name)
+def test_handouts_empty_the_taught_cells_and_keep_the_provided_ones(episode: Episode) -> None:
+    handout = code_sources(built("handouts", episode))
+    cells = [cell for cell in episode.cells if cell.role != BUILD_ONLY]
+    assert len(handout) == len(cells)
+    for source, cell in zip(handout, cells):
+        if cell.role == TAUGHT:
+            assert source.startswith("# Type the code from ") and "\n" not in source
+        else:
+            assert source == cell.source
+    text = text_of(built("handouts", episode))
+    assert "<summary>Solution" not in text
+    for solution in episode.page.blocks_named("solution"):
+        explanation = next(line.strip() for line in solution.body.splitlines()[::-1] if len(line.strip()) > 30)
+        assert explanation not in text, f"a solution of {episode.name} is in its handout"
+
+
+def learner_import_names() -> set[str]:
+    """The modules the learner requirements install (by the distributions' own records)."""
+    wanted = set()
+    for line in (REPOSITORY / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            wanted.add(re.sub(r"[-_.]+", "-", Requirement(line).name.lower()))
+    return {module for module, distributions in metadata.packages_distributions().items()
+            if any(re.sub(r"[-_.]+", "-", name.lower()) in wanted for name in distributions)}
+
+
+def imported_modules(source: str) -> set[str]:
+    tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("kind", ["notebooks", "handouts", "colab"])
+def test_learner_files_import_only_what_learners_install(kind: str) -> None:
+    allowed = set(sys.stdlib_module_names) | {"lesson_data"} | learner_import_names()
+    assert {"keras", "numpy", "skimage", "matplotlib", "pandas"} <= allowed
+    for episode in EPISODES:
+        notebook = built(kind, episode)
+        for source in code_sources(notebook):
+            assert not imported_modules(source) - allowed, f"{episode.name} ({kind}) imports {source!r}"
+        assert "myst_nb" not in text_of(notebook)
+
+
+def test_the_import_check_would_catch_the_build_toolchain() -> None:
+    allowed = set(sys.stdlib_module_names) | {"lesson_data"} | learner_import_names()
+    assert imported_modules("from myst_nb import glue\nimport pytest") - allowed == {"myst_nb", "pytest"}
+
+
+def test_the_organisers_zip_holds_every_handout_and_the_support_files() -> None:
+    path = LEARNER_FILES / "workshop-handouts.zip"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `make site` first.")
+    names = set(zipfile.ZipFile(path).namelist())
+    assert {f"cnn-lesson/episodes/{episode.name}-handout.ipynb" for episode in EPISODES} <= names
+    assert {"cnn-lesson/episodes/lesson_data.py", "cnn-lesson/episodes/check_setup.py",
+            "cnn-lesson/requirements.txt"} <= names

@@ -1,0 +1,36 @@
+"""tools/build/run_versions.py tests the versions that check_setup.py and the setup page claim."""
+
+from __future__ import annotations
+
+import re
+
+import check_setup
+import run_versions
+from conftest import REPOSITORY
+
+
+def pinned(requirement: str) -> tuple[str, str]:
+    name, _, version = requirement.partition("==")
+    return ("tensorflow" if name.startswith("tensorflow") else name), version
+
+
+def test_the_oldest_set_is_the_oldest_that_check_setup_accepts() -> None:
+    oldest = dict(pinned(requirement) for requirement in run_versions.VERSION_SETS["oldest"])
+    claimed = {name: version for name, version in check_setup.MINIMUM_VERSIONS.items()
+               if name not in ("jupyterlab", "ipykernel")}  # not needed to run a notebook
+    assert set(oldest) == set(claimed)
+    for name, version in oldest.items():
+        assert version.startswith(claimed[name] + "."), f"{name}: runs {version}, check_setup claims {claimed[name]}"
+
+
+def test_the_newest_set_pins_nothing() -> None:
+    assert all("=" not in requirement for requirement in run_versions.VERSION_SETS["newest"])
+
+
+def test_the_setup_page_and_readme_claim_what_the_oldest_set_runs() -> None:
+    setup = (REPOSITORY / "learners" / "setup.md").read_text()
+    readme = (REPOSITORY / "README.md").read_text()
+    for requirement in run_versions.VERSION_SETS["oldest"]:
+        name, version = pinned(requirement)
+        assert re.search(rf"{version}\b", setup), f"learners/setup.md does not name {name} {version}"
+        assert re.search(rf"{version}\b", readme), f"README.md's version table lacks {name} {version}"

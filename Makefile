@@ -111,17 +111,27 @@ test: browser
 notebooks: site
 	$(BIN)/python tools/make_notebooks.py
 
-# --- The site for every reader: the checks of the built site -------
+# --- The site for every reader: the lesson as a PDF, and the checks of the built site -------
+# _ext/all_in_one.py writes the whole lesson on one page, aio.html; Chromium prints it (with
+# the print stylesheet in _static/lesson.css) to lesson.pdf, which every page's header links.
 SITE_HTML := _build/html
+LESSON_PDF := $(SITE_HTML)/lesson.pdf
+PDF_FLAGS := --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+	--disable-component-update --disable-sync --disable-dev-shm-usage --no-pdf-header-footer
 
-.PHONY: external-links site-checks check-external-links
+.PHONY: pdf external-links site-checks check-external-links
+
+pdf: browser
+	$(CHROMIUM) $(PDF_FLAGS) --user-data-dir=$(abspath _build/pdf-profile) \
+		--print-to-pdf=$(LESSON_PDF) file://$(abspath $(SITE_HTML)/aio.html) 2>/dev/null
+	@test -s $(LESSON_PDF) || { echo "Chromium wrote no $(LESSON_PDF)"; exit 1; }
 
 # Every external link of the site, with the pages that use it, for `make check-external-links`.
 EXTERNAL_LINKS := _build/external-links.md
 external-links:
 	$(BIN)/python tools/external_links.py $(SITE_HTML) $(EXTERNAL_LINKS)
 
-site: external-links
+site: pdf external-links
 
 # The site checks' tools (tests/test_site_accessibility.py, tests/test_site_html.py): axe-core
 # and the Nu HTML Checker from npm (tools/site-checks/package-lock.json; vnu-jar's install

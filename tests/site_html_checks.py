@@ -18,23 +18,15 @@ LYCHEE = ROOT / "tools" / "site-checks" / ".venv" / "bin" / "lychee"
 
 
 @dataclass(frozen=True)
-class HtmlError:
+class Finding:
+    """One thing a checker finds wrong on a page: where on it (a line, a link) and what."""
+
     page: str
-    line: int
+    where: str
     message: str
 
     def __str__(self) -> str:
-        return f"{self.page}:{self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
-class BrokenLink:
-    page: str
-    url: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.page}: {self.url} ({self.reason})"
+        return f"{self.page}: {self.where}: {self.message}"
 
 
 def _tool(path: Path) -> str:
@@ -43,7 +35,7 @@ def _tool(path: Path) -> str:
     return str(path)
 
 
-def html_errors(site: Path, pages: list[Path]) -> list[HtmlError]:
+def html_errors(site: Path, pages: list[Path]) -> list[Finding]:
     """The Nu HTML Checker's errors (not its warnings) in ``pages``, named relative to ``site``."""
     java = shutil.which("java")
     if java is None:
@@ -54,14 +46,14 @@ def html_errors(site: Path, pages: list[Path]) -> list[HtmlError]:
     )
     report = json.loads(run.stderr or run.stdout)  # vnu writes its report to stderr
     return [
-        HtmlError(Path(message["url"].removeprefix("file:")).resolve().relative_to(site.resolve()).as_posix(),
-                  message.get("lastLine", 0), message["message"])
+        Finding(Path(message["url"].removeprefix("file:")).resolve().relative_to(site.resolve()).as_posix(),
+                f"line {message.get('lastLine', '?')}", message["message"])
         for message in report["messages"]
         if message["type"] == "error" or message.get("subType") == "fatal"
     ]
 
 
-def broken_links(site: Path, pages: list[Path]) -> list[BrokenLink]:
+def broken_links(site: Path, pages: list[Path]) -> list[Finding]:
     """Every link and #anchor of ``pages`` that leads nowhere in ``site``; external links are not followed."""
     run = subprocess.run(
         [_tool(LYCHEE), "--offline", "--include-fragments", "--no-progress", "--format", "json",
@@ -72,7 +64,7 @@ def broken_links(site: Path, pages: list[Path]) -> list[BrokenLink]:
         raise RuntimeError(f"lychee failed ({run.returncode}): {run.stderr.strip()}")
     report = json.loads(run.stdout)
     return [
-        BrokenLink(Path(page).resolve().relative_to(site.resolve()).as_posix(), error["url"], error["status"]["text"])
+        Finding(Path(page).resolve().relative_to(site.resolve()).as_posix(), error["url"], error["status"]["text"])
         for page, errors in report["error_map"].items()
         for error in errors
     ]

@@ -92,12 +92,12 @@ def test_html_check_fails_an_image_without_alt_text(throwaway_site):
 
 def test_link_check_fails_a_broken_anchor(throwaway_site):
     broken = broken_links(throwaway_site, [throwaway_site / "broken-anchor.html"])
-    assert sorted(link.url.rsplit("/", 1)[-1] for link in broken) == ["broken-anchor.html#nowhere", "other.html#missing"]
+    assert sorted(link.where.rsplit("/", 1)[-1] for link in broken) == ["broken-anchor.html#nowhere", "other.html#missing"]
 
 
 def test_link_check_fails_a_missing_page(throwaway_site):
     broken = broken_links(throwaway_site, [throwaway_site / "missing-page.html"])
-    assert [link.url.rsplit("/", 1)[-1] for link in broken] == ["gone.html"]
+    assert [link.where.rsplit("/", 1)[-1] for link in broken] == ["gone.html"]
 
 
 def test_external_links_need_a_built_site(tmp_path):

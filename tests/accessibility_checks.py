@@ -74,22 +74,32 @@ def axe_violations(driver: Any, tags: tuple[str, ...] = WCAG_A_AND_AA) -> list[V
     ]
 
 
-def open_in(driver: Any, url: str, view: str, mode: str) -> None:
-    """Load a page in the learner or instructor view (_static/lesson.js) and light or dark mode.
+def set_mode(driver: Any, mode: str) -> None:
+    """Switch the page to light or dark mode as a reader's system does: by its colour scheme.
 
-    The view comes from ``?view=``; the mode from the browser's colour scheme, which the theme
-    follows (``default_mode: auto`` in _config.yml) as long as no reader has chosen one.
+    The theme follows it (``default_mode: auto`` in _config.yml) as long as no reader has chosen
+    a mode with the theme's switch, on loading a page and on every change.
     """
-    if view not in VIEWS or mode not in MODES:
-        raise ValueError(f"view must be one of {VIEWS} and mode one of {MODES}, not {view!r} and {mode!r}")
     from browser_checks import wait_until
 
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     driver.execute_cdp_cmd(
         "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": mode}]}
     )
-    separator = "&" if "?" in url else "?"
-    driver.get(f"{url}{separator}view={view}")
-    wait_until(lambda: driver.execute_script("return document.readyState") == "complete")
+    if not wait_until(lambda: driver.execute_script("return document.documentElement.dataset.theme") in (mode, None),
+                      timeout=5):
+        raise AssertionError(f"{driver.current_url} did not follow the colour scheme to {mode} mode")
+
+
+def open_in(driver: Any, url: str, view: str, mode: str) -> None:
+    """Load a page in the learner or instructor view (_static/lesson.js, ``?view=``) and light or dark mode."""
+    from browser_checks import load, wait_until
+
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
+    set_mode(driver, mode)
+    load(driver, f"{url}{'&' if '?' in url else '?'}view={view}")
     state = "return [document.documentElement.dataset.theme, document.documentElement.classList.contains('instructor-view')]"
     expected = [mode, view == "instructor"]
     if not wait_until(lambda: driver.execute_script(state) == expected, timeout=5):
@@ -139,20 +149,25 @@ def press(driver: Any, keys: str) -> None:
     ActionChains(driver).send_keys(keys).perform()
 
 
-def tab_order(driver: Any) -> list[Any]:
-    """Every element that Tab reaches, from the top of the page round to the top again."""
+def tab_order(driver: Any, until: Any = None, batch: int = 40) -> list[Any]:
+    """Every element that Tab reaches from the top of the page, round to the top again or up to ``until``."""
     from selenium.webdriver.common.keys import Keys
 
     candidates = driver.execute_script(
         "return document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]').length"
     )
     driver.execute_script(_RECORD_FOCUS_JS)
-    press(driver, Keys.TAB * (candidates + 2))  # more than enough to come round
-    order = driver.execute_script("return window.lessonFocusLog")
+    order: list[Any] = []
+    for _ in range(0, candidates + 2, batch):  # more presses than the page can take, in all
+        press(driver, Keys.TAB * batch)
+        order = driver.execute_script("return window.lessonFocusLog")
+        if until is not None and until in order:
+            return order[: order.index(until) + 1]
+        if order and order[0] in order[1:]:
+            break
     if not order:
         raise AssertionError(f"{driver.current_url}: Tab moves the focus nowhere")
-    first_again = next((index for index, element in enumerate(order) if index and element == order[0]), len(order))
-    return order[:first_again]
+    return order[: order.index(order[0], 1)] if order[0] in order[1:] else order
 
 
 def shows_focus(driver: Any, element: Any) -> bool:

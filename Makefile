@@ -122,6 +122,7 @@ PDF_FLAGS := --headless --no-sandbox --disable-gpu --no-first-run --disable-back
 .PHONY: pdf external-links site-checks check-external-links
 
 pdf: browser
+	rm -f $(LESSON_PDF)
 	$(CHROMIUM) $(PDF_FLAGS) --user-data-dir=$(abspath _build/pdf-profile) \
 		--print-to-pdf=$(LESSON_PDF) file://$(abspath $(SITE_HTML)/aio.html) 2>/dev/null
 	@test -s $(LESSON_PDF) || { echo "Chromium wrote no $(LESSON_PDF)"; exit 1; }

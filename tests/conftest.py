@@ -1,4 +1,4 @@
-"""Shared fixtures: where the offline copies of the lesson's downloads are."""
+"""Shared fixtures: where the offline copies of the lesson's downloads are; the built site in a browser."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+SITE = REPOSITORY / "_build" / "html"  # `make site`
 MIRROR = Path(os.environ.get("MIRROR", REPOSITORY.parent / "shared" / "mirror"))
 
 
@@ -28,3 +29,24 @@ def cifar10_archive() -> Path:
     if not archive.is_file():
         pytest.skip(f"no offline copy of CIFAR-10 at {archive}")
     return archive
+
+
+@pytest.fixture(scope="module")
+def site_url():
+    """The built site, served on 127.0.0.1 (tests/browser_checks.py)."""
+    from browser_checks import serve
+
+    if not (SITE / "index.html").exists():
+        pytest.fail(f"{SITE} has no built site: run `make site` first.")
+    with serve(SITE) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """A headless Chromium for one test module (tests/browser_checks.py)."""
+    from browser_checks import start_browser
+
+    driver = start_browser(tmp_path_factory.mktemp("chromium-profile"))
+    yield driver
+    driver.quit()

@@ -32,21 +32,21 @@ from browser_checks import (  # noqa: E402  (tests/ is on sys.path: pytest's roo
     horizontal_overflow,
     http_get,
     instructor_notes,
+    load,
     notebook_has_outputs,
     save_full_page_screenshot,
     serve,
     set_viewport,
     solution_toggles,
-    start_browser,
     toc_pages,
     view_switch,
     wait_until,
     widest_elements,
+    write_page,
 )
 from selenium.webdriver.common.by import By  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGES = toc_pages(ROOT)
 EPISODES = [page for page in PAGES if page.startswith("episodes/")]
@@ -55,31 +55,11 @@ EPISODE_02 = next(page for page in EPISODES if Path(page).name.startswith("02-")
 COMMON_WORDS = {"questions", "objectives", "keypoints", "exercise", "solution", "instructor", "callout"}
 
 
-@pytest.fixture(scope="module")
-def site_url():
-    if not (SITE / "index.html").exists():
-        pytest.fail(f"{SITE} has no built site: run `make site` first.")
-    with serve(SITE) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = start_browser(tmp_path_factory.mktemp("chromium-profile"))
-    yield driver
-    driver.quit()
-
-
 @pytest.fixture
 def phone(browser):
     set_viewport(browser, *PHONE, mobile=True)
     yield browser
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
-
-def load(browser, url):
-    browser.get(url)
-    wait_until(lambda: browser.execute_script("return document.readyState") == "complete")
 
 
 # --- Every page ---------------------------------------------------------------------------
@@ -239,11 +219,6 @@ VIEW_SWITCH_PAGE = """
 <button class="view-switch" onclick="document.body.classList.toggle('instructor-view')">Instructor view</button>
 <div class="admonition instructor"><p class="admonition-title">Instructor note</p><p>Type slowly.</p></div>
 """
-
-
-def write_page(folder, name, body):
-    head = f'<title>{name}</title><meta name="viewport" content="width=device-width, initial-scale=1">'
-    (folder / name).write_text(f"<!doctype html><html><head>{head}</head><body>{body}</body></html>")
 
 
 @pytest.fixture(scope="module")

@@ -335,23 +335,9 @@ def save_full_page_screenshot(driver, path):
 
 def toc_pages(book):
     """The HTML paths of every page in _toc.yml, in reading order."""
-    import yaml
+    from lesson.sources import toc_files
 
-    toc = yaml.safe_load((Path(book) / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({key: value for key, value in toc.items() if key != "root"})
-    return [str(Path(name).with_suffix("")) + ".html" for name in files]
+    return [f"{name}.html" for name in toc_files(Path(book) / "_toc.yml")]
 
 
 def notebook_has_outputs(body):

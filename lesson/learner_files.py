@@ -191,12 +191,16 @@ def quote(markdown: str) -> str:
 def split_options(lines: list[str]) -> tuple[dict[str, str], str]:
     """A directive's ``:key: value`` lines (a flag has the value "") and its body."""
     options: dict[str, str] = {}
-    count = 0
+    count, key = 0, ""
     for line in lines:
         match = OPTION.match(line)
-        if not match:
+        if match:
+            key = match["key"]
+            options[key] = match["value"].strip()
+        elif key and line.startswith((" ", "\t")) and line.strip():  # a value that goes on
+            options[key] += " " + line.strip()
+        else:
             break
-        options[match["key"]] = match["value"].strip()
         count += 1
     return options, "\n".join(lines[count:])
 

@@ -73,7 +73,9 @@ Use `np.arange(7).sum()`, because arange counts from 0.
 :::
 
 :::{figure} ../fig/dot.svg
-:alt: A black dot.
+:alt: A black dot
+  on white.
+:width: 10%
 One dot.
 :::
 """
@@ -127,7 +129,7 @@ def test_the_learner_notebook_holds_the_page_without_the_build(small) -> None:
     assert "> **Exercise: Count again** (Core, 5 min)" in prose and "> Count to 6." in prose
     assert "<summary>Solution</summary>" in prose and "because arange counts from 0" in prose
     figure = next(cell for cell in notebook.cells if "attachment:dot.svg" in cell.source)
-    assert "![A black dot.](attachment:dot.svg)" in figure.source and "image/svg+xml" in figure.attachments["dot.svg"]
+    assert "![A black dot on white.](attachment:dot.svg)\n\n*One dot.*" in figure.source and "image/svg+xml" in figure.attachments["dot.svg"]
     assert set(notebook.metadata) <= {"kernelspec", "language_info"}
 
 

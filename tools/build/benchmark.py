@@ -134,14 +134,21 @@ def save_timings(runs: list[EpisodeRun], backend: str, folder: Path) -> None:
     """The table the instructor notes show, and check_setup.py's training step on this machine."""
     date = datetime.now().date().isoformat()
     cores = os.cpu_count() or 0
-    with (folder / "episode-timings.csv").open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(["episode", "wall_s", "longest_cell_s", "longest_cell", "peak_mb", "backend", "cores", "date"])
-        for run in runs:
-            seconds, index = run.longest_cell
-            first_line = run.cell_sources[index].strip().splitlines()[0] if index >= 0 else ""
-            writer.writerow([run.name, f"{run.wall_s:.0f}", f"{seconds:.0f}", first_line[:60],
-                             f"{run.peak_mb:.0f}", backend, cores, date])
+    table = folder / "episode-timings.csv"
+    columns = ["episode", "wall_s", "longest_cell_s", "longest_cell", "peak_mb", "backend", "cores", "date"]
+    rows = {}
+    if table.is_file():  # keep the rows of the episodes that did not run this time
+        with table.open(newline="", encoding="utf-8") as file:
+            rows = {row["episode"]: row for row in csv.DictReader(file)}
+    for run in runs:
+        seconds, index = run.longest_cell
+        first_line = run.cell_sources[index].strip().splitlines()[0] if index >= 0 else ""
+        rows[run.name] = dict(zip(columns, [run.name, f"{run.wall_s:.0f}", f"{seconds:.0f}", first_line[:60],
+                                            f"{run.peak_mb:.0f}", backend, cores, date]))
+    with table.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, columns)
+        writer.writeheader()
+        writer.writerows(rows[name] for name in sorted(rows))
     probe = ("import json, os, pathlib, check_setup; archive = os.environ.get('CIFAR10_PATH');"
              "step, first, source = check_setup.training_step_ms(pathlib.Path(archive) if archive else None, 20);"
              "print(json.dumps(step))")
@@ -163,7 +170,7 @@ def main() -> int:
                         help="episode numbers or name prefixes to run (default: all)")
     parser.add_argument("--cells", action="store_true", help="also print every cell's time")
     parser.add_argument("--save", action="store_true",
-                        help="write data/episode-timings.csv and data/setup-check-reference.csv (all episodes)")
+                        help="write the episodes' rows of data/episode-timings.csv, and data/setup-check-reference.csv")
     args = parser.parse_args()
 
     paths = [episode.path for episode in select(read_episodes(), args.episodes)]
@@ -178,7 +185,7 @@ def main() -> int:
     for backend, runs in runs_by_backend.items():
         print_table(runs, backend, args.cells)
     failed = any(run.error for runs in runs_by_backend.values() for run in runs)
-    if args.save and not failed and not args.episodes and len(args.backend) == 1:
+    if args.save and not failed and len(args.backend) == 1:
         save_timings(runs_by_backend[args.backend[0]], args.backend[0], EPISODES.parent / "data")
     return 1 if any(run.error for runs in runs_by_backend.values() for run in runs) else 0
 

@@ -15,7 +15,7 @@ import subprocess
 import pytest
 from bs4 import BeautifulSoup
 
-from all_in_one import anchor, rebase
+from lesson.sphinx.all_in_one import anchor, rebase
 from browser_checks import check_page, instructor_notes, load, solution_toggles, toc_pages
 from conftest import REPOSITORY, SITE
 

@@ -113,6 +113,10 @@ def check_alt_text(page: Page) -> list[Problem]:
         if not str(block.options.get("alt", "")).strip():
             problems.append(Problem(page.path, block.line, "alt-text",
                                     f"the {block.name} {block.argument} has no :alt: text"))
+        elif re.match(r"^[ \t]+\S", block.body):  # MyST ends a :key: value option at the line's end
+            problems.append(Problem(page.path, block.line, "alt-text",
+                                    f"the {block.name} {block.argument}'s options go on over a line: MyST "
+                                    "reads only the first line and puts the rest in the caption; write each on one line"))
     for link in page.links:
         if link.kind == "image" and not link.text.strip():
             problems.append(Problem(page.path, link.line, "alt-text",

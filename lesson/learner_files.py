@@ -191,16 +191,12 @@ def quote(markdown: str) -> str:
 def split_options(lines: list[str]) -> tuple[dict[str, str], str]:
     """A directive's ``:key: value`` lines (a flag has the value "") and its body."""
     options: dict[str, str] = {}
-    count, key = 0, ""
+    count = 0
     for line in lines:
         match = OPTION.match(line)
-        if match:
-            key = match["key"]
-            options[key] = match["value"].strip()
-        elif key and line.startswith((" ", "\t")) and line.strip():  # a value that goes on
-            options[key] += " " + line.strip()
-        else:
+        if not match:  # MyST ends an option at the line's end (the lesson checks see to it)
             break
+        options[match["key"]] = match["value"].strip()
         count += 1
     return options, "\n".join(lines[count:])
 

@@ -73,9 +73,8 @@ Use `np.arange(7).sum()`, because arange counts from 0.
 :::
 
 :::{figure} ../fig/dot.svg
-:alt: A black dot
-  on white.
 :width: 10%
+:alt: A black dot on white.
 One dot.
 :::
 """

@@ -169,6 +169,8 @@ def test_command_line_reports_problems_with_their_line(tmp_path: Path, monkeypat
 
 BAD_EPISODES = {
     "figure without alt": ("alt-text", GOOD_EPISODE.replace(":alt: A cat sits on a mat.\n", "")),
+    "figure alt over two lines": ("alt-text", GOOD_EPISODE.replace(":alt: A cat sits on a mat.\n",
+                                                                   ":alt: A cat sits\n  on a mat.\n")),
     "empty markdown alt": ("alt-text", GOOD_EPISODE.replace("![A cat sits on a mat.]", "![]")),
     "html image without alt": ("alt-text", GOOD_EPISODE + '\n<img src="../fig/cat.png">\n'),
     "plotting cell without alt": ("alt-text", GOOD_EPISODE.replace(

@@ -45,19 +45,6 @@ LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 TARGET_LINE = re.compile(r"^\(\S+\)=\s*$")
 OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 
-COLAB_CELL = '''\
-# On Colab, download the lesson's data loader (a local copy or Binder already has it).
-import pathlib
-import sys
-import urllib.request
-
-if "google.colab" in sys.modules:
-    for name, url in {files}.items():
-        if not pathlib.Path(name).exists():
-            pathlib.Path(name).parent.mkdir(parents=True, exist_ok=True)
-            urllib.request.urlretrieve(url, name)'''
-
-
 class LearnerFileError(RuntimeError):
     """An episode and its executed notebook do not fit together."""
 
@@ -285,18 +272,6 @@ def data_files(notebook: nbformat.NotebookNode) -> list[str]:
     return sorted(found)
 
 
-def colab_notebook(notebook: nbformat.NotebookNode, raw_url: str) -> nbformat.NotebookNode:
-    """The learner notebook with a first cell that fetches the lesson's files on Colab."""
-    files = {"lesson_data.py": f"{raw_url}/episodes/lesson_data.py"}
-    files.update({name: f"{raw_url}/{name.removeprefix('../')}" for name in data_files(notebook)})
-    listing = "{\n" + "".join(f"        {name!r}: {url!r},\n" for name, url in files.items()) + "    }"
-    colab = copy.deepcopy(notebook)
-    first = nbformat.v4.new_code_cell(COLAB_CELL.format(files=listing))
-    first.id = "colab-setup"
-    colab.cells.insert(0, first)
-    return colab
-
-
 def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.validate(notebook)
@@ -307,6 +282,8 @@ def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> Path:
 def write_learner_files(episodes: list[Episode], executed_dir: Path, out: Path, raw_url: str,
                         site_url: str = "", root: Path = REPOSITORY) -> dict[str, list[Path]]:
     """Write every episode's learner files under ``out``; return the paths by kind."""
+    from lesson.colab import colab_notebook  # the Colab form of a learner file
+
     written: dict[str, list[Path]] = {kind: [] for kind in KINDS}
     for episode in episodes:
         path = executed_dir / f"{episode.name}.ipynb"
@@ -314,11 +291,13 @@ def write_learner_files(episodes: list[Episode], executed_dir: Path, out: Path, 
             raise LearnerFileError(f"No executed notebook {path}: build the site first (make site).")
         executed = nbformat.read(path, as_version=4)
         learner = learner_notebook(episode, executed, site_url)
+        handout = learner_notebook(episode, executed, site_url, handout=True)
         written["notebooks"].append(write_notebook(learner, out / "notebooks" / f"{episode.name}.ipynb"))
-        written["handouts"].append(write_notebook(learner_notebook(episode, executed, site_url, handout=True),
-                                                  out / "handouts" / f"{episode.name}-handout.ipynb"))
+        written["handouts"].append(write_notebook(handout, out / "handouts" / f"{episode.name}-handout.ipynb"))
         written["colab"].append(write_notebook(colab_notebook(learner, raw_url),
                                                out / "colab" / f"{episode.name}.ipynb"))
+        written["colab"].append(write_notebook(colab_notebook(handout, raw_url),
+                                               out / "colab" / f"{episode.name}-handout.ipynb"))
     write_zip(out / ZIP_NAME, written["handouts"], root,
               sorted({name.removeprefix("../") for nb in written["notebooks"]
                       for name in data_files(nbformat.read(nb, as_version=4))}))

@@ -19,10 +19,10 @@ from packaging.requirements import Requirement
 
 from conftest import REPOSITORY, notebook_header
 from lesson.episodes import BUILD_ONLY, PROVIDED, TAUGHT, Episode, read_episodes
+from lesson.colab import colab_notebook
 from lesson.learner_files import (
     LearnerFileError,
     Prose,
-    colab_notebook,
     learner_notebook,
     write_learner_files,
 )

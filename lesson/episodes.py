@@ -26,6 +26,8 @@ EPISODE_FOLDER = "episodes/"
 ROLES = ("taught", "provided", "build-only")
 TAUGHT, PROVIDED, BUILD_ONLY = ROLES
 OPTIONAL_MARK = "(optional)"
+# What an exercise asks of a room (``:kind:``); lesson.timing gives each a floor of minutes.
+EXERCISE_KINDS = ("question", "discussion", "code")
 REF_ROLE = re.compile(r"\{ref\}`(?:[^`<]*<)?([^`<>]+)>?`")
 
 
@@ -96,6 +98,11 @@ class Exercise:
     def minutes(self) -> int | None:
         value = str(self.block.options.get("minutes", "")).strip()
         return int(value) if value.isdigit() else None
+
+    @property
+    def kind(self) -> str | None:
+        value = str(self.block.options.get("kind", "")).strip()
+        return value if value in EXERCISE_KINDS else None
 
     @property
     def marked_optional(self) -> bool:

@@ -27,7 +27,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx_exercise.directive import ExerciseDirective
 
-from lesson.episodes import Episode, read_episodes
+from lesson.episodes import EXERCISE_KINDS, Episode, read_episodes
 
 # {glue}`key`, {glue:text}`key:format` and the like, not yet naming another document.
 GLUE_ROLE = re.compile(r"\{(glue(?::\w+)?)\}`(?![^`]*::)([^`]+)`")
@@ -238,10 +238,12 @@ class TimedExercise(ExerciseDirective):
     """
 
     option_spec = {**ExerciseDirective.option_spec,
-                   "minutes": directives.positive_int, "optional": directives.flag}
+                   "minutes": directives.positive_int, "optional": directives.flag,
+                   "kind": lambda value: directives.choice(value, EXERCISE_KINDS)}
 
     def run(self) -> list[nodes.Node]:
         minutes = self.options.pop("minutes", None)
+        self.options.pop("kind", None)  # what the clock counts it as (lesson.timing)
         optional = self.options.pop("optional", False) is not False
         if minutes is None:
             raise self.error("an exercise needs :minutes: (whole minutes it takes in a workshop)")

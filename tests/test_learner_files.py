@@ -143,13 +143,26 @@ def test_the_handout_leaves_taught_cells_to_type_and_holds_no_solution(small) ->
     assert "Count to 6." in text_of(handout)
 
 
-def test_the_colab_notebook_fetches_the_data_loader_first(small) -> None:
+def test_the_colab_form_carries_the_files_it_needs_and_writes_only_the_missing(small, tmp_path, monkeypatch) -> None:
     episode, executed = small
-    colab = colab_notebook(learner_notebook(episode, executed), "https://raw.example.org/repo/notebooks")
-    first = colab.cells[0].source
-    assert '"google.colab" in sys.modules' in first
-    assert "'lesson_data.py': 'https://raw.example.org/repo/notebooks/episodes/lesson_data.py'" in first
-    ast.parse(first)
+    learner = learner_notebook(episode, executed)
+    learner.cells.append(nbformat.v4.new_code_cell('pd.read_csv("../data/training-times.csv")'))
+    colab = colab_notebook(learner, REPOSITORY)
+    first = colab.cells[0]
+    assert first.source.startswith("#@title ") and first.metadata["cellView"] == "form"
+    assert first.outputs[0]["text"] == "Wrote lesson_data.py\nWrote ../data/training-times.csv\n"
+    assert "http" not in first.source and "urllib" not in first.source, "the form downloads nothing"
+    assert colab.cells[1:] == learner.cells
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / "lesson_data.py").write_text("# the learner's own copy\n")
+    monkeypatch.chdir(folder)
+    exec(compile(first.source, "colab-setup", "exec"), {})  # what the kernel runs
+    assert (folder / "lesson_data.py").read_text() == "# the learner's own copy\n", "an existing file is kept"
+    assert (tmp_path / "data" / "training-times.csv").read_bytes() == (REPOSITORY / "data" / "training-times.csv").read_bytes()
+    handout = colab_notebook(learner_notebook(episode, executed, handout=True), REPOSITORY, reads=[])
+    assert "lesson_data.py" in handout.cells[0].source and "training-times" not in handout.cells[0].source
+    assert not handout.cells[0].outputs, "a handout shows no outputs"
 
 
 def test_a_missing_glued_value_is_a_clear_error(small) -> None:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -15,32 +16,56 @@ EPISODES = sorted(path.stem for path in (ROOT / "episodes").glob("[0-9][0-9]-*.m
 
 @pytest.fixture
 def executed(tmp_path):
-    """Colab notebooks as the build writes them, one per episode; one reads a data file."""
+    """Colab notebooks and handouts as the build writes them, one of each per episode."""
     folder = tmp_path / "colab"
     folder.mkdir()
     for name in EPISODES:
-        cell = nbformat.v4.new_code_cell('pd.read_csv("../data/training-times.csv")', execution_count=1)
-        cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)]
-        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {name}"), cell]),
-                       folder / f"{name}.ipynb")
+        for kind in ("", "-handout"):
+            cell = nbformat.v4.new_code_cell('pd.read_csv("../data/training-times.csv")', execution_count=1)
+            cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)]
+            nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {name}{kind}"), cell]),
+                           folder / f"{name}{kind}.ipynb")
     return folder
 
 
 def test_make_notebooks_writes_the_branch_tree(executed, tmp_path):
     out = tmp_path / "notebooks"
     make_notebooks.main(["--colab", str(executed), "--out", str(out)])
-    for name in EPISODES:
-        notebook = nbformat.read(out / "episodes" / f"{name}.ipynb", as_version=4)
-        assert notebook == nbformat.read(executed / f"{name}.ipynb", as_version=4)
-    for name in ("episodes/lesson_data.py", "data/training-times.csv", "requirements.txt", "runtime.txt", "README.md"):
+    for name in (f"{episode}{kind}.ipynb" for episode in EPISODES for kind in ("", "-handout")):
+        notebook = nbformat.read(out / "episodes" / name, as_version=4)
+        assert notebook == nbformat.read(executed / name, as_version=4)
+    for name in ("requirements.txt", "runtime.txt", "README.md"):
         assert (out / name).exists(), name
     assert (out / "requirements.txt").read_text() == (ROOT / "requirements.txt").read_text()
+    # Each notebook carries lesson_data.py and its data (lesson/colab.py): the branch needs no copies.
+    assert not (out / "episodes" / "lesson_data.py").exists() and not (out / "data").exists()
 
 
 def test_make_notebooks_needs_every_episode_built(executed, tmp_path):
-    next(executed.glob("*.ipynb")).unlink()
-    with pytest.raises(SystemExit, match="make site"):
+    (executed / f"{EPISODES[0]}-handout.ipynb").unlink()
+    with pytest.raises(SystemExit, match=f"{EPISODES[0]}-handout.ipynb .*make site"):
         make_notebooks.main(["--colab", str(executed), "--out", str(tmp_path / "out")])
+
+
+def test_the_repository_address_gives_the_site_address():
+    from lesson.sphinx.launch_notebooks import site_address
+
+    assert site_address("https://github.com/carpentries-incubator/image-classification-cnns") == (
+        "https://carpentries-incubator.github.io/image-classification-cnns/")
+    assert site_address("https://github.com/A-Fork/cnn-lesson.git/") == "https://a-fork.github.io/cnn-lesson/"
+    assert site_address("https://github.com/someone/someone.github.io") == "https://someone.github.io/"
+    assert site_address("https://gitlab.com/someone/lesson") == ""
+
+
+def test_the_config_names_the_repository_once():
+    """A fork changes repository.url; the site's address follows it unless html.baseurl is set."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["repository"]["url"].startswith("https://github.com/")
+    assert "baseurl" not in config.get("html", {}), "html.baseurl is derived from repository.url"
+    addresses = set(re.findall(r"https://github\.com/[\w.-]+/[\w.-]+", (ROOT / "_config.yml").read_text()))
+    assert addresses == {config["repository"]["url"]}
 
 
 def test_launch_buttons_open_what_make_notebooks_writes():

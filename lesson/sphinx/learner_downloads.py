@@ -2,11 +2,11 @@
 
 After each build (once ``cached_outputs`` has put the kernel's outputs back into the
 executed notebooks) this writes, with :mod:`lesson.learner_files`, into
-``_build/html/learner-files/``: the learner notebooks, the type-along handouts, the Colab
-notebooks and the organisers' zip. The learner notebook also replaces the build's
-executed notebook as the page's ``.ipynb`` download, so nothing of the build
+``_build/html/learner-files/``: the learner notebooks, the type-along handouts, their Colab
+forms (:mod:`lesson.colab`) and the organisers' zip. The learner notebook also replaces the
+build's executed notebook as the page's ``.ipynb`` download, so nothing of the build
 (myst-nb, hidden assertions) reaches a learner. The page's download menu offers
-the learner notebook, the handout and the zip.
+the learner notebook, the handout, the zip, the Colab notebook and the Colab handout.
 """
 
 from __future__ import annotations
@@ -22,11 +22,8 @@ from lesson.learner_files import ZIP_NAME, write_learner_files
 FOLDER = "learner-files"
 
 
-def raw_url(app: Sphinx) -> str:
-    """Where Colab downloads lesson_data.py from: the branch of the Colab notebooks."""
-    repository = str(app.config.html_theme_options.get("repository_url", "")).rstrip("/")
-    return repository.replace("https://github.com/", "https://raw.githubusercontent.com/") + \
-        f"/{app.config.launch_notebooks_branch}"
+COLAB_UPLOAD = ("Runs alone in any folder. If the Colab button cannot open the episode, download this file, "
+                "then in Colab choose File → Upload notebook.")
 
 
 def write_files(app: Sphinx, exception: Exception | None) -> None:
@@ -37,8 +34,9 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
         return
     config = app.env.mystnb_config
     outdir = Path(app.outdir)
+    root = Path(app.srcdir)  # the Colab files carry lesson_data.py and the data files from here
     written = write_learner_files(episodes, Path(config.output_folder) / "episodes",
-                                  outdir / FOLDER, raw_url(app), app.config.html_baseurl, Path(app.srcdir))
+                                  outdir / FOLDER, root, app.config.html_baseurl, root)
     for notebook in written["notebooks"]:  # the page's own .ipynb download
         target = outdir / "_sources" / "episodes" / notebook.name
         if target.parent.is_dir():
@@ -68,6 +66,12 @@ def download_menu(app: Sphinx, pagename: str, templatename: str, context: dict[s
             {"type": "link", "url": f"{base}/{ZIP_NAME}", "text": "All handouts (.zip)",
              "tooltip": "Every episode's handout with lesson_data.py and check_setup.py, for workshops",
              "icon": "fas fa-file-archive", "label": "download-handouts-zip-button"},
+            {"type": "link", "url": f"{base}/colab/{name}.ipynb", "text": "Colab notebook (.ipynb)",
+             "tooltip": f"The learner notebook for Google Colab. {COLAB_UPLOAD}",
+             "icon": "fas fa-cloud-upload-alt", "label": "download-colab-button"},
+            {"type": "link", "url": f"{base}/colab/{name}-handout.ipynb", "text": "Colab handout (.ipynb)",
+             "tooltip": f"The type-along handout for Google Colab. {COLAB_UPLOAD}",
+             "icon": "fas fa-cloud-upload-alt", "label": "download-colab-handout-button"},
         ]
 
 

@@ -3,12 +3,11 @@
 Binder and Colab cannot run a MyST Markdown notebook, so the launch buttons
 (lesson/sphinx/launch_notebooks.py) open `episodes/<name>.ipynb` on the branch
 `notebooks`. Those are the Colab notebooks that every build writes
-(_build/html/learner-files/colab: the learner notebook with a first cell that, on
-Colab only, downloads lesson_data.py and the data files it reads). This script lays
-them out with what they need (default folder _build/notebooks):
+(_build/html/learner-files/colab, lesson/colab.py: the learner notebook and the handout,
+each with a first cell that writes lesson_data.py and the data files it reads where they
+are missing). This script lays them out with what Binder needs (default folder _build/notebooks):
 
-- episodes/*.ipynb and episodes/lesson_data.py;
-- the data files the notebooks read (data/...);
+- episodes/<name>.ipynb and episodes/<name>-handout.ipynb;
 - requirements.txt (the learner's packages) and runtime.txt, which Binder installs; README.md.
 
 tools/publish/publish_notebooks.sh pushes the folder as the branch.
@@ -21,10 +20,7 @@ import argparse
 import shutil
 from pathlib import Path
 
-import nbformat
-
 from lesson.episodes import read_episodes
-from lesson.learner_files import data_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +30,9 @@ README = """\
 This branch is generated: `make notebooks` writes it and `tools/publish/publish_notebooks.sh`
 pushes it from the branch `main` (see README.md there). Do not edit it by hand;
 edit the MyST Markdown episodes in `episodes/` on `main`.
-The Binder and Colab launch buttons on the lesson's site open the notebooks here.
+The Binder and Colab launch buttons on the lesson's site open the notebooks here;
+each `-handout.ipynb` is the type-along handout of its episode. Every notebook's first
+cell writes the lesson's files it needs (`lesson_data.py`, `../data/...`) where they are missing.
 """
 
 
@@ -45,24 +43,20 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     names = [episode.name for episode in read_episodes(ROOT)]
-    missing = [name for name in names if not (args.colab / f"{name}.ipynb").exists()]
+    notebooks = [args.colab / f"{name}{kind}.ipynb" for name in names for kind in ("", "-handout")]
+    missing = [path.name for path in notebooks if not path.exists()]
     if missing:
-        raise SystemExit(f"No Colab notebook for {', '.join(missing)} in {args.colab}: run `make site` first.")
+        raise SystemExit(f"No {', '.join(missing)} in {args.colab}: run `make site` first.")
     if args.out.exists():
         shutil.rmtree(args.out)
     (args.out / "episodes").mkdir(parents=True)
-    needed = {"episodes/lesson_data.py", "requirements.txt"}
-    for name in names:
-        source = args.colab / f"{name}.ipynb"
-        shutil.copy2(source, args.out / "episodes" / source.name)
-        needed |= {path.removeprefix("../") for path in data_files(nbformat.read(source, as_version=4))}
-    for name in sorted(needed):
-        (args.out / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, args.out / name)
+    for notebook in notebooks:
+        shutil.copy2(notebook, args.out / "episodes" / notebook.name)
+    shutil.copy2(ROOT / "requirements.txt", args.out / "requirements.txt")
     # Binder's default Python is older than what numpy 2.4 requires.
     (args.out / "runtime.txt").write_text("python-3.11\n", encoding="utf-8")
     (args.out / "README.md").write_text(README, encoding="utf-8")
-    print(f"Wrote {len(names)} notebooks to {args.out}")
+    print(f"Wrote {len(notebooks)} notebooks to {args.out}")
 
 
 if __name__ == "__main__":

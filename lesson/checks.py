@@ -23,7 +23,9 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from lesson.episodes import BUILD_ONLY, REPOSITORY, ROLES, Episode
+from lesson.episodes import BUILD_ONLY, EXERCISE_KINDS, REPOSITORY, ROLES, Episode
+from lesson.names import defined_names, used_names
+from lesson.timing import EXERCISE_FLOORS, Clock, exercise_floor, whole_minutes
 from lesson.sources import Block, Page, glossary_terms, read_page, source_of, toc_files
 
 VAGUE_LINK_TEXTS = frozenset({"here", "click here", "link", "this", "more", "read more", "this link"})
@@ -327,62 +329,6 @@ def check_cell_roles(episode: Episode) -> list[Problem]:
 
 # Rule: no learner code needs a name that only build-only cells define ----------------------
 
-SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
-          ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-
-
-def _parse(code: str) -> ast.Module | None:
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    try:
-        return ast.parse(TransformerManager().transform_cell(code))
-    except SyntaxError:
-        return None
-
-
-def defined_names(code: str) -> set[str]:
-    """Names a cell binds at the top level of the notebook (not inside functions)."""
-    tree = _parse(code)
-    names: set[str] = set()
-    if tree is None:
-        return names
-
-    def visit(node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(child.name)
-                continue
-            if isinstance(child, SCOPES):
-                continue
-            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
-                names.add(child.id)
-            elif isinstance(child, (ast.Import, ast.ImportFrom)):
-                names.update((alias.asname or alias.name).split(".")[0] for alias in child.names)
-            elif isinstance(child, ast.ExceptHandler) and child.name:
-                names.add(child.name)
-            visit(child)
-
-    visit(tree)
-    return names
-
-
-def used_names(code: str) -> set[str]:
-    """Global names a cell reads, inside its functions too (less what they bind themselves)."""
-    tree = _parse(code)
-    if tree is None:
-        return set()
-    local: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, SCOPES):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.arg):
-                    local.add(inner.arg)
-                elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store) and inner is not node:
-                    local.add(inner.id)
-    loads = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
-    return loads - (local - defined_names(code))
-
-
 def check_build_only_names(episode: Episode) -> list[Problem]:
     """A taught or provided cell reads no name that, so far, only build-only cells define."""
     problems = []
@@ -401,41 +347,86 @@ def check_build_only_names(episode: Episode) -> list[Problem]:
     return problems
 
 
-# Rule: exercises state their minutes; the core ones fit the episode's exercise time ---------
+# Rule: every exercise states its minutes and kind, at least its kind's floor -------------------
 
 def check_exercise_minutes(episode: Episode) -> list[Problem]:
     problems = []
     for exercise in episode.exercises:
+        where = (episode.path, exercise.block.line, "exercise-minutes")
         if exercise.minutes is None:
-            problems.append(Problem(episode.path, exercise.block.line, "exercise-minutes",
-                                    f'the exercise "{exercise.title}" needs :minutes: (whole minutes)'))
+            problems.append(Problem(*where, f'the exercise "{exercise.title}" needs :minutes: (whole minutes)'))
+        if exercise.kind is None:
+            problems.append(Problem(*where, f'the exercise "{exercise.title}" needs :kind: (one of '
+                                            f'{", ".join(EXERCISE_KINDS)}), which sets its floor of minutes'))
+        elif exercise.minutes is not None and exercise.minutes < exercise_floor(exercise):
+            problems.append(Problem(*where, f'the exercise "{exercise.title}" is a {exercise.kind} exercise: a room '
+                                            f"spends at least {exercise_floor(exercise)} minutes on one, not "
+                                            f"{exercise.minutes} (floors: {EXERCISE_FLOORS})"))
         if exercise.in_optional_section and not exercise.marked_optional:
-            problems.append(Problem(episode.path, exercise.block.line, "exercise-minutes",
-                                    f'the exercise "{exercise.title}" sits in an optional section: mark it :optional:'))
-    core, declared = episode.exercise_minutes(), episode.minutes("exercises")
-    if core > declared and isinstance(episode.page.front_matter.get("exercises"), int):  # else episode-blocks says
-        problems.append(Problem(episode.path, 1, "exercise-minutes",
-                                f"the core exercises take {core} minutes, more than the {declared} minutes of "
-                                "`exercises:`: raise it, shorten them or mark some :optional:"))
+            problems.append(Problem(*where, f'the exercise "{exercise.title}" sits in an optional section: '
+                                            "mark it :optional:"))
     return problems
 
 
-# Rule: the lines a learner types fit the teaching time ---------------------------------------
+# Rule: the declared minutes meet the workshop clock (lesson.timing) --------------------------
 
-def check_typed_lines(episode: Episode) -> list[Problem]:
-    """At least one teaching minute per typed line, in the core path and in the extras."""
+def check_clock(episode: Episode, clock: Clock | None = None) -> list[Problem]:
+    """``teaching``, ``exercises`` and ``teaching_optional`` are at least what the model counts."""
+    clock = clock or Clock()
     problems = []
     value = episode.page.front_matter.get("teaching_optional")
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        problems.append(Problem(episode.path, 1, "typed-lines",
+        problems.append(Problem(episode.path, 1, "clock",
                                 f"the front matter needs `teaching_optional:` as whole minutes (found {value!r})"))
-    for optional, key in ((False, "teaching"), (True, "teaching_optional")):
-        lines, minutes = episode.taught_lines(optional=optional), episode.minutes(key)
-        if lines > minutes and isinstance(episode.page.front_matter.get(key), int):  # else another rule says
-            where = "the optional sections" if optional else "the core path"
-            problems.append(Problem(episode.path, 1, "typed-lines",
-                                    f"learners type {lines} lines in {where}, in {minutes} minutes of `{key}:`: "
-                                    "allow a minute a line, or make cells provided instead of taught"))
+    core, extras = clock.cost(episode), clock.cost(episode, optional=True)
+    for missing in (core + extras).unmeasured:
+        problems.append(Problem(episode.path, 1, "clock",
+                                f"no measured time for the training cell `{missing}`: run "
+                                "make benchmark BENCHMARK_OPTIONS=--save (it writes data/training-cells.csv)"))
+    for key, needed, what in (("teaching", core.teaching, "the core path's cells"),
+                              ("exercises", core.exercises, "the core exercises"),
+                              ("teaching_optional", extras.teaching, "the optional sections' cells")):
+        declared = episode.page.front_matter.get(key)
+        if isinstance(declared, int) and declared < whole_minutes(needed):  # else another rule says
+            problems.append(Problem(episode.path, 1, "clock",
+                                    f"`{key}: {declared}` is less than the {whole_minutes(needed)} minutes the clock "
+                                    f"counts for {what} (python -m lesson.timing shows how): raise it, or move "
+                                    "material out of the core path"))
+    return problems
+
+
+# Rule: the running-late list names core items ------------------------------------------------
+
+def check_when_late(episode: Episode) -> list[Problem]:
+    """Front matter ``when_late``: core exercises (by label) or core sections (by heading), in order."""
+    items = Clock([]).when_late(episode)
+    if not items:
+        return [Problem(episode.path, 1, "when-late", "the front matter needs `when_late:`, the core items an "
+                                                      "instructor who runs late demotes first, in order")]
+    return [Problem(episode.path, 1, "when-late", f"when_late: {item!r} is neither a core exercise's label nor "
+                                                  "the heading of a core section")
+            for item, saves in items if saves is None]
+
+
+# Rule: the core path needs nothing that only optional cells define ----------------------------
+
+def check_optional_names(episode: Episode) -> list[Problem]:
+    """A core cell reads no name that only optional cells define (handouts do not run those)."""
+    problems = []
+    core: set[str] = set(dir(builtins))
+    optional: set[str] = set()
+    for cell in episode.cells:
+        if cell.role == BUILD_ONLY:
+            continue
+        if cell.optional:
+            optional |= defined_names(cell.source)
+            continue
+        needed = sorted((used_names(cell.source) & optional) - core - defined_names(cell.source))
+        if needed:
+            problems.append(Problem(episode.path, cell.line, "optional-names",
+                                    f"this core cell needs {', '.join(needed)}, which only an optional section "
+                                    "defines: a handout does not run optional cells"))
+        core |= defined_names(cell.source)
     return problems
 
 
@@ -457,7 +448,9 @@ EPISODE_RULES: dict[str, Callable[[Episode], list[Problem]]] = {
     "cell-roles": check_cell_roles,
     "build-only-names": check_build_only_names,
     "exercise-minutes": check_exercise_minutes,
-    "typed-lines": check_typed_lines,
+    "clock": check_clock,
+    "when-late": check_when_late,
+    "optional-names": check_optional_names,
     "objective-exercises": check_objective_exercises,
 }
 

@@ -13,7 +13,7 @@ from lesson.checks import Book, Problem, check_book, read_book
 from lesson.sources import read_page
 
 EPISODE_HEADER = notebook_header(teaching=30, exercises=15, teaching_optional=5)
-GOOD_EPISODE = EPISODE_HEADER + """
+GOOD_EPISODE = EPISODE_HEADER.removesuffix("---\n") + "when_late:\n  - good-draw-a-line\n---\n" + """
 # A good episode
 
 :::{admonition} Questions
@@ -81,6 +81,7 @@ def plot_line():
 
 ::::{exercise} Draw a line
 :label: good-draw-a-line
+:kind: discussion
 :minutes: 10
 Draw a line.
 ::::
@@ -104,6 +105,7 @@ plot_line()
 
 ::::{exercise} Draw a curve
 :label: good-draw-a-curve
+:kind: discussion
 :minutes: 10
 :optional:
 Draw a curve.
@@ -164,7 +166,7 @@ def test_command_line_reports_problems_with_their_line(tmp_path: Path, monkeypat
     book = write_book(tmp_path, GOOD_EPISODE.replace(":alt: A cat sits on a mat.\n", ""))
     monkeypatch.setattr(lesson_checks, "read_book", lambda: book)
     assert lesson_checks.main() == 1
-    assert "01-good.md:31: alt-text: the figure ../fig/cat.png has no :alt: text" in capsys.readouterr().out
+    assert "01-good.md:33: alt-text: the figure ../fig/cat.png has no :alt: text" in capsys.readouterr().out
 
 
 BAD_EPISODES = {
@@ -204,11 +206,23 @@ BAD_EPISODES = {
     "learner code needs a build-only name": ("build-only-names", GOOD_EPISODE.replace(
         'print("here")', 'print("here", slope)')),
     "exercise without minutes": ("exercise-minutes", GOOD_EPISODE.replace(":minutes: 10\nDraw a line.", "Draw a line.")),
+    "exercise without kind": ("exercise-minutes", GOOD_EPISODE.replace(":kind: discussion\n:minutes: 10\nDraw a line.",
+                                                                       ":minutes: 10\nDraw a line.").replace("exercises: 15", "exercises: 17")),
+    "exercise below its kind's floor": ("exercise-minutes", GOOD_EPISODE.replace(":kind: discussion\n:minutes: 10\nDraw a line.",
+                                                                                 ":kind: code\n:minutes: 10\nDraw a line.").replace("exercises: 15", "exercises: 17")),
     "optional section, exercise not marked": ("exercise-minutes", GOOD_EPISODE.replace(":optional:\n", "")),
-    "core exercises longer than declared": ("exercise-minutes", GOOD_EPISODE.replace("exercises: 15", "exercises: 5")),
-    "more typed lines than minutes": ("typed-lines", GOOD_EPISODE.replace("teaching: 30", "teaching: 2")),
-    "more optional typed lines than minutes": ("typed-lines", GOOD_EPISODE.replace("teaching_optional: 5", "teaching_optional: 0")),
-    "no optional teaching minutes": ("typed-lines", GOOD_EPISODE.replace("teaching_optional: 5\n", "")),
+    "core exercises longer than declared": ("clock", GOOD_EPISODE.replace("exercises: 15", "exercises: 5")),
+    "more typed lines than minutes": ("clock", GOOD_EPISODE.replace("teaching: 30", "teaching: 2")),
+    "provided lines not counted": ("clock", GOOD_EPISODE.replace("teaching: 30", "teaching: 3")),
+    "more optional typed lines than minutes": ("clock", GOOD_EPISODE.replace("teaching_optional: 5", "teaching_optional: 0")),
+    "no optional teaching minutes": ("clock", GOOD_EPISODE.replace("teaching_optional: 5\n", "")),
+    "training cell never measured": ("clock", GOOD_EPISODE.replace('print("here")', 'print("here")\nmodel.fit(x, y)')),
+    "no running-late list": ("when-late", GOOD_EPISODE.replace("when_late:\n  - good-draw-a-line\n", "")),
+    "running-late list names an extra": ("when-late", GOOD_EPISODE.replace("  - good-draw-a-line\n",
+                                                                           "  - good-draw-a-curve\n")),
+    "core cell needs an optional name": ("optional-names", GOOD_EPISODE + "\n```{code-cell} ipython3\n:tags: [provided]\n"
+                                         "curve = 2\n```\n\n## 3. Back on the core path\n\n```{code-cell} ipython3\n"
+                                         ":tags: [provided]\nprint(curve)\n```\n"),
     "objective without exercise": ("objective-exercises", GOOD_EPISODE.replace(" ({ref}`good-draw-a-line`)", "")),
     "objective checked only by an optional exercise": ("objective-exercises", GOOD_EPISODE.replace(
         "({ref}`good-draw-a-line`)", "({ref}`good-draw-a-curve`)")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lesson.episodes import Episode
-from lesson.sphinx.lesson_pages import Day, schedule_table, strip_refs, timetable, glue_from_here
+from lesson.sphinx.lesson_pages import WRAP_UP, Day, schedule_table, strip_refs, timetable, glue_from_here
 
 
 def episode(number: int, docname: str) -> Episode:
@@ -28,12 +28,13 @@ def test_glue_roles_that_name_a_document_stay_as_they_are() -> None:
 def test_a_day_counts_setup_breaks_and_lunch() -> None:
     slots = timetable([("one", 30), ("two", 115), ("three", 35), ("four", 70), ("five", 45)])
     assert [(slot.what, slot.minutes) for slot in slots if not slot.teaching] == [
-        (slots[0].what, 15), ("Break", 15), ("Lunch", 60), ("Break", 15)]
+        (slots[0].what, 15), ("Break", 15), ("Lunch", 60), ("Break", 15), (WRAP_UP, 10)]
     # Every minute is on the clock: each slot starts where the one before ended.
     assert all(after.start == before.start + before.minutes for before, after in zip(slots, slots[1:]))
     assert sum(slot.minutes for slot in slots if slot.teaching) == 295
     assert max(slot.minutes for slot in slots if slot.teaching) <= Day().stretch
     assert {slot.day for slot in slots} == {1}
+    assert slots[-1].start + slots[-1].minutes <= 16 * 60  # the wrap-up ends the day by 16:00
 
 
 def test_a_long_episode_is_split_at_a_break_and_no_piece_is_tiny() -> None:
@@ -48,7 +49,11 @@ def test_what_does_not_fit_one_day_goes_on_the_next() -> None:
     assert max(slot.day for slot in slots) == 2
     assert all(slot.start + slot.minutes <= 16 * 60 for slot in slots)
     table = schedule_table(slots)
-    assert "Day 2, 09:00" in table and "End of the day" in table and table.rstrip().endswith("| Finish | |")
+    assert "Day 2, 09:00 | Recap of the day before" in table and "End of the day" in table
+    assert table.rstrip().endswith("| Finish | |")
+    # Each day ends with its wrap-up; the second starts with a recap.
+    assert [slot.what for slot in slots if slot.what == WRAP_UP or slot.what.startswith("Recap")] == [
+        WRAP_UP, "Recap of the day before; questions", WRAP_UP]
 
 
 def test_objectives_lose_their_exercise_references_in_the_table() -> None:

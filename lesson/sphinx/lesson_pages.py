@@ -1,11 +1,14 @@
 """Sphinx extension: the lesson's summary pages, computed from the episodes at build time.
 
 - ``{lesson-keypoints}`` gathers the key points block (``:class: keypoints``) of every episode.
-- ``{lesson-schedule}`` lays the episodes out in time: ``:plan: one-day`` teaches each
-  episode's core path, ``:plan: two-day`` adds its extras (optional sections and
-  exercises); setup, breaks and lunch are counted in the clock.
-- ``{lesson-budget}`` tabulates, per episode, the minutes it declares against the lines a
-  learner types and the minutes of its exercises, and which exercise checks each objective.
+- ``{lesson-schedule}`` lays the episodes out in time, by the workshop clock: ``:plan: one-day``
+  teaches each episode's core path, ``:plan: two-day`` adds its extras (optional sections and
+  exercises); setup, breaks, lunch, a recap each morning after the first and a wrap-up at the end
+  of each day are on the clock too.
+- ``{lesson-budget}`` tabulates, per episode, the minutes it declares against what the workshop
+  clock (``lesson.timing``) counts, and which exercise checks each objective.
+- ``{lesson-when-late}`` lists each episode's ``when_late`` items with the minutes each saves.
+- ``{lesson-training-cells}`` lists every training cell's measured time (data/training-cells.csv).
 - ``exercise`` is sphinx-exercise's directive plus ``:minutes:`` and ``:optional:``.
 
 Every directive notes the episodes as dependencies, so editing one rebuilds the pages.
@@ -27,7 +30,8 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx_exercise.directive import ExerciseDirective
 
-from lesson.episodes import EXERCISE_KINDS, Episode, read_episodes
+from lesson.episodes import EXERCISE_KINDS, OPTIONAL_MARK, Episode, read_episodes
+from lesson.timing import LAPTOP_FACTOR, TRAINING_CELLS, Clock, fit_line, read_training_times, whole_minutes
 
 # {glue}`key`, {glue:text}`key:format` and the like, not yet naming another document.
 GLUE_ROLE = re.compile(r"\{(glue(?::\w+)?)\}`(?![^`]*::)([^`]+)`")
@@ -53,6 +57,11 @@ class EpisodeDirective(SphinxDirective):
             self.env.note_dependency(str(episode.path))
         return episodes
 
+    def clock(self) -> Clock:
+        """The workshop clock, with the measured training times (a dependency of the page)."""
+        self.env.note_dependency(str(TRAINING_CELLS))
+        return Clock()
+
     def render(self, markdown: str) -> list[nodes.Node]:
         """Parse generated MyST Markdown (headings allowed) in place of the directive."""
         container = nodes.container()
@@ -76,7 +85,7 @@ class KeypointsDirective(EpisodeDirective):
 
 # The timetable ---------------------------------------------------------------------------------
 
-def clock(minutes: int) -> str:
+def clock_time(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -107,8 +116,13 @@ class Day:
     lunch: int = 60
     lunch_from: int = 11 * 60 + 45  # the first break from then on is lunch
     stretch: int = 90  # longest stretch of teaching without a break
-    end: int = 16 * 60  # no teaching after this
+    end: int = 16 * 60  # the day ends here, its wrap-up included
     shortest_part: int = 20  # never split off a piece of an episode shorter than this
+    wrap_up: int = 10  # the end of every day: what we learned, feedback
+    recap: int = 15  # the start of every day but the first
+
+
+WRAP_UP = "Wrap-up: what we learned, and feedback"
 
 
 def timetable(parts: list[tuple[str, int]], day: Day = Day()) -> list[Slot]:
@@ -128,16 +142,20 @@ def timetable(parts: list[tuple[str, int]], day: Day = Day()) -> list[Slot]:
 
     add(day.setup, "Setup: everyone runs `python check_setup.py` ([Setup](/learners/setup.md))", False)
     since_break = day.setup
+    last_teaching = day.end - day.wrap_up
     for what, minutes in parts:
         left, piece = minutes, 0
         while left > 0:
-            room = min(day.stretch - since_break, day.end - now)
+            room = min(day.stretch - since_break, last_teaching - now)
             take = min(left, room)
             if 0 < left - take < day.shortest_part:  # do not leave a crumb for after the break
                 take = left - day.shortest_part
             if take < min(left, day.shortest_part):
-                if day.end - now < min(left, day.shortest_part):  # the day is over
+                if last_teaching - now < min(left, day.shortest_part):  # the day is over
+                    add(day.wrap_up, WRAP_UP, False)
                     number, now, since_break, lunched = number + 1, day.start, 0, False
+                    add(day.recap, "Recap of the day before; questions", False)
+                    since_break = day.recap
                     continue
                 if not lunched and now >= day.lunch_from:
                     add(day.lunch, "Lunch", False)
@@ -151,6 +169,7 @@ def timetable(parts: list[tuple[str, int]], day: Day = Day()) -> list[Slot]:
             add(take, label, True)
             left -= take
             since_break += take
+    add(day.wrap_up, WRAP_UP, False)
     return slots
 
 
@@ -161,9 +180,9 @@ def schedule_table(slots: list[Slot]) -> str:
         day_slots = [slot for slot in slots if slot.day == number]
         for slot in day_slots:
             prefix = f"Day {number}, " if len(days) > 1 else ""
-            rows.append(f"| {prefix}{clock(slot.start)} | {slot.what} | {slot.minutes} |")
+            rows.append(f"| {prefix}{clock_time(slot.start)} | {slot.what} | {slot.minutes} |")
         last = day_slots[-1]
-        rows.append(f"| {'Day %d, ' % number if len(days) > 1 else ''}{clock(last.start + last.minutes)} "
+        rows.append(f"| {'Day %d, ' % number if len(days) > 1 else ''}{clock_time(last.start + last.minutes)} "
                     f"| {'Finish' if number == days[-1] else 'End of the day'} | |")
     return "| Time | What | Minutes |\n| --- | --- | --: |\n" + "\n".join(rows)
 
@@ -179,49 +198,92 @@ class ScheduleDirective(EpisodeDirective):
         "lunch": directives.nonnegative_int,
         "break-after": directives.positive_int,
         "end": directives.unchanged,
+        "wrap-up": directives.nonnegative_int,
+        "recap": directives.nonnegative_int,
     }
 
     def run(self) -> list[nodes.Node]:
         options: dict[str, Any] = self.options
         day = Day(start=parse_clock(options.get("start", "09:00")), setup=options.get("setup", 15),
                   pause=options.get("break", 15), lunch=options.get("lunch", 60),
-                  stretch=options.get("break-after", 90), end=parse_clock(options.get("end", "16:00")))
+                  stretch=options.get("break-after", 90), end=parse_clock(options.get("end", "16:00")),
+                  wrap_up=options.get("wrap-up", 10), recap=options.get("recap", 15))
         two_days = options.get("plan", "one-day") == "two-day"
         parts: list[tuple[str, int]] = []
+        clock = self.clock()
         for episode in self.episodes():
-            parts.append((episode_link(episode), episode.core_minutes))
-            if two_days and episode.optional_minutes:
-                parts.append((f"{episode_link(episode)}: extras", episode.optional_minutes))
+            core, extras = clock.cost(episode), clock.cost(episode, optional=True)
+            parts.append((episode_link(episode), whole_minutes(core.teaching) + whole_minutes(core.exercises)))
+            if two_days and extras.minutes:
+                parts.append((f"{episode_link(episode)}: extras",
+                              whole_minutes(extras.teaching) + whole_minutes(extras.exercises)))
         slots = timetable(parts, day)
         taught = sum(slot.minutes for slot in slots if slot.teaching)
         days = slots[-1].day
         ends = slots[-1].start + slots[-1].minutes
-        summary = (f"Teaching and exercises take {duration(taught)}; with setup, breaks and lunch the "
-                   f"plan takes {days} day{'s' if days > 1 else ''} and ends at {clock(ends)}.")
+        summary = (f"By the clock, teaching and exercises take {duration(taught)}; with setup, breaks, lunch "
+                   f"and wrap-up the plan takes {days} day{'s' if days > 1 else ''} and ends at {clock_time(ends)}.")
         return self.render(f"{schedule_table(slots)}\n\n{summary}\n")
 
 
 class BudgetDirective(EpisodeDirective):
-    """Per episode: declared minutes against typed lines and exercise minutes; objectives' exercises."""
+    """Per episode: what the clock counts against what the episode declares; objectives' exercises."""
 
     def run(self) -> list[nodes.Node]:
         rows, objectives = [], []
+        clock = self.clock()
         for episode in self.episodes():
+            core, extras = clock.cost(episode), clock.cost(episode, optional=True)
             rows.append(
-                f"| {episode_link(episode)} | {episode.minutes('teaching')} / {episode.taught_lines()} "
-                f"| {episode.minutes('exercises')} / {episode.exercise_minutes()} "
-                f"| {episode.minutes('teaching_optional')} / {episode.taught_lines(optional=True)} "
-                f"/ {episode.exercise_minutes(optional=True)} |")
+                f"| {episode_link(episode)} | {core.taught_lines} | {core.provided_lines} | {core.training_s:.0f} "
+                f"| {whole_minutes(core.teaching)} / {episode.minutes('teaching')} "
+                f"| {whole_minutes(core.exercises)} / {episode.minutes('exercises')} "
+                f"| {whole_minutes(extras.teaching)} / {episode.minutes('teaching_optional')} "
+                f"| {whole_minutes(extras.exercises)} |")
             titles = {exercise.label: exercise.title for exercise in episode.exercises}
             for objective in episode.objectives:
                 checked_by = ", ".join(f"*{titles.get(label, label)}*"
                                        for label in episode.referenced_labels(objective)) or "(none)"
                 objectives.append(f"| {episode.number} | {strip_refs(objective)} | {checked_by} |")
-        table = ("| Episode | Core teaching: minutes / typed lines | Core exercises: minutes declared / "
-                 "minutes of the exercises | Extras: teaching minutes / typed lines / exercise minutes |\n"
-                 "| --- | --: | --: | --: |\n" + "\n".join(rows))
+        table = ("| Episode | Core: taught lines | provided lines | training s (build machine) "
+                 "| teaching min: clock / declared | exercise min: clock / declared "
+                 "| Extras: teaching min: clock / declared | Extras: exercise min |\n"
+                 "| --- | --: | --: | --: | --: | --: | --: | --: |\n" + "\n".join(rows))
         checks = "| Episode | Objective | Checked by |\n| --: | --- | --- |\n" + "\n".join(objectives)
         return self.render(f"{table}\n\n{checks}\n")
+
+
+class WhenLateDirective(EpisodeDirective):
+    """Per episode, the core items to demote first when the room runs late, with the minutes each saves."""
+
+    def run(self) -> list[nodes.Node]:
+        clock = self.clock()
+        rows = []
+        for episode in self.episodes():
+            for order, (item, saves) in enumerate(clock.when_late(episode), start=1):
+                rows.append(f"| {episode_link(episode) if order == 1 else ''} | {order}. {item} "
+                            f"| {whole_minutes(saves or 0)} |")
+        return self.render("| Episode | Demote, in this order | Saves (min) |\n| --- | --- | --: |\n"
+                           + "\n".join(rows) + "\n")
+
+
+class TrainingCellsDirective(EpisodeDirective):
+    """Every training cell with its measured seconds (data/training-cells.csv) and a laptop's estimate."""
+
+    def run(self) -> list[nodes.Node]:
+        episodes = {episode.name: episode for episode in self.episodes()}
+        self.env.note_dependency(str(TRAINING_CELLS))
+        rows = []
+        for row in read_training_times():
+            episode = episodes.get(row.episode)
+            if episode is None:
+                continue
+            optional = any(cell.optional for cell in episode.cells if fit_line(cell.source) == row.fit)
+            extra = " (in an optional section)" if optional and OPTIONAL_MARK not in row.section.lower() else ""
+            rows.append(f"| {episode.number} | {row.section}{extra} "
+                        f"| `{row.fit[:48]}` | {row.epochs} | {row.seconds:.0f} | {row.seconds * LAPTOP_FACTOR:.0f} |")
+        return self.render("| Episode | Section | Cell | Epochs | Seconds, build machine | Seconds, a laptop "
+                           f"{LAPTOP_FACTOR:g}x slower |\n| --: | --- | --- | --- | --: | --: |\n" + "\n".join(rows) + "\n")
 
 
 def strip_refs(text: str) -> str:
@@ -269,5 +331,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("lesson-keypoints", KeypointsDirective)
     app.add_directive("lesson-schedule", ScheduleDirective)
     app.add_directive("lesson-budget", BudgetDirective)
+    app.add_directive("lesson-when-late", WhenLateDirective)
+    app.add_directive("lesson-training-cells", TrainingCellsDirective)
     app.add_directive("exercise", TimedExercise, override=True)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -22,6 +22,7 @@ import base64
 import copy
 import mimetypes
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,13 +30,17 @@ from pathlib import Path
 import nbformat
 from myst_nb.core.variables import format_plain_text
 
-from lesson.episodes import BUILD_ONLY, REPOSITORY, TAUGHT, Episode
+from lesson.episodes import BUILD_ONLY, OPTIONAL_MARK, PROVIDED, REPOSITORY, TAUGHT, Cell, Episode
+from lesson.names import assigned_names, used_names
+from lesson.timing import LAPTOP_FACTOR, Clock, fit_line
 
 KINDS = ("notebooks", "handouts", "colab")
 ZIP_NAME = "workshop-handouts.zip"
 # What a handout zip holds besides the handouts, at the same place as in the repository.
 SUPPORT_FILES = ("episodes/lesson_data.py", "episodes/check_setup.py", "requirements.txt", "environment.yml",
-                 "data/episode-timings.csv", "data/setup-check-reference.csv")
+                 "data/episode-timings.csv", "data/training-cells.csv", "data/setup-check-reference.csv")
+# The model file episode 2 saves: the site offers the build's own, so that episode 3 can go on.
+CATCH_UP_MODEL = "episodes/cifar10_cnn.keras"
 DATA_FILE = re.compile(r"""["'](\.\./data/[\w.-]+)["']""")
 DIRECTIVE_OPEN = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>[\w:-]+)\}\s*(?P<argument>.*)$")
 CODE_FENCE = re.compile(r"^(`{3,}|~{3,})")
@@ -44,6 +49,12 @@ EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 TARGET_LINE = re.compile(r"^\(\S+\)=\s*$")
 OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
+HEADING = re.compile(r"^#{2,6} ")
+PYTHON_BLOCK = re.compile(r"^(?:```|~~~)(?:python|ipython3?)\s*\n(.*?)^(?:```|~~~)\s*$", re.MULTILINE | re.DOTALL)
+ANSWER_MARK = "<!-- answer cell -->"  # where a handout's Markdown is cut for an exercise's answer cell
+OPTIONAL_CELL = "# Optional: select all lines and press Ctrl+/ (Cmd+/ on a Mac) to run this cell.\n"
+# Training cells that take longer than this on the build machine get a note before them.
+TRAINING_NOTE_SECONDS = 30
 
 class LearnerFileError(RuntimeError):
     """An episode and its executed notebook do not fit together."""
@@ -68,12 +79,24 @@ class Prose:
     episode: Episode
     glue: dict[str, str]
     site_url: str = ""  # the published site, for links to pages that are not episodes
-    solutions: bool = True
+    handout: bool = False  # no solutions; answer cells, and notes where optional sections begin
     attachments: dict[str, dict[str, str]] = field(default_factory=dict)
+    answers: list[str] = field(default_factory=list)  # the answer cells' code, in order
+
+    @property
+    def solutions(self) -> bool:
+        return not self.handout
 
     @property
     def exercise_titles(self) -> dict[str, str]:
         return {exercise.label: exercise.title for exercise in self.episode.exercises}
+
+    def exercise_number(self, label: str, title: str) -> int:
+        """The exercise's number on the page: sphinx-exercise numbers a page's exercises from 1."""
+        for number, exercise in enumerate(self.episode.exercises, start=1):
+            if (label and exercise.label == label) or (not label and exercise.title == title):
+                return number
+        raise LearnerFileError(f"{self.episode.name}: no exercise {label or title!r}")
 
     # Roles and links ------------------------------------------------------------------------
 
@@ -87,6 +110,8 @@ class Prose:
                 raise LearnerFileError(f"{self.episode.name}: no glued value {key!r} in the executed notebook")
             return format_plain_text(self.glue[key], spec)
         if name == "ref":
+            if target in self.exercise_titles and not text:
+                return f"Exercise {self.exercise_number(target, '')}, “{self.exercise_titles[target]}”"
             return text or f"“{self.exercise_titles.get(target, target)}”"
         return text or target
 
@@ -96,8 +121,8 @@ class Prose:
             return match[0]
         path, _, fragment = target.partition("#")
         suffix = f"#{fragment}" if fragment else ""
-        if re.match(r"^\d\d-[\w-]+\.md$", path):  # another episode: its notebook sits beside this one
-            return f"[{text}]({path[:-3]}.ipynb{suffix})"
+        if re.match(r"^\d\d-[\w-]+\.md$", path) and not self.site_url:  # the neighbouring learner file
+            return f"[{text}]({path[:-3]}{'-handout' if self.handout else ''}.ipynb)"
         if self.site_url and path.endswith(".md"):
             page = (Path("episodes") / path).as_posix()
             page = re.sub(r"^episodes/\.\./", "", page)
@@ -129,7 +154,15 @@ class Prose:
                 exercise.optional for exercise in self.episode.exercises if exercise.label == options.get("label"))
             kind = "Optional" if optional else "Core"
             minutes = options.get("minutes", "")
-            return quote(f"**Exercise: {self.inline(argument)}** ({kind}, {minutes} min)\n\n{inner}")
+            number = self.exercise_number(options.get("label", ""), argument)
+            heading = f"**Exercise {number}: {self.inline(argument)}** ({kind}, {minutes} min)"
+            if not (self.handout and options.get("kind") == "code"):
+                return quote(f"{heading}\n\n{inner}")
+            blanks = PYTHON_BLOCK.search(body)
+            if blanks:
+                inner = self.convert(PYTHON_BLOCK.sub("(Fill in the blanks `___` in the cell below.)", body, count=1)).strip()
+            self.answers.append(answer_cell(number, argument, blanks[1] if blanks else ""))
+            return quote(f"{heading}\n\n{inner}") + f"\n{ANSWER_MARK}\n"
         if name == "solution":
             if not self.solutions:
                 return ""
@@ -167,6 +200,8 @@ class Prose:
                 continue
             if not TARGET_LINE.match(line.strip()):
                 out.append(self.inline(line))
+                if self.handout and HEADING.match(line) and line.rstrip().lower().endswith(OPTIONAL_MARK):
+                    out.append(f"\n{optional_note(self.episode, line)}")
             index += 1
         return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
 
@@ -213,27 +248,40 @@ def learner_tags(cell: nbformat.NotebookNode) -> list[str]:
 
 
 def learner_notebook(episode: Episode, executed: nbformat.NotebookNode, site_url: str = "",
-                     handout: bool = False) -> nbformat.NotebookNode:
+                     handout: bool = False, clock: Clock | None = None) -> nbformat.NotebookNode:
     """The learner notebook of an episode (or, with ``handout``, its type-along handout)."""
+    clock = clock or Clock()
     notebook = new_notebook(executed)
     glue = glued_values(executed)
     sections = iter(episode.cells)
+    needed_later = names_needed_later(episode)
     for cell, role in paired_cells(episode, executed):
         if cell.cell_type == "markdown":
-            prose = Prose(episode, glue, site_url, solutions=not handout)
-            text = prose.convert(cell.source)
-            if text.strip():
-                markdown = nbformat.v4.new_markdown_cell(text)
-                if prose.attachments:
-                    markdown.attachments = prose.attachments
-                notebook.cells.append(markdown)
+            prose = Prose(episode, glue, site_url, handout=handout)
+            pieces = prose.convert(cell.source).split(ANSWER_MARK)
+            for number, text in enumerate(pieces):
+                if text.strip():
+                    markdown = nbformat.v4.new_markdown_cell(text.strip("\n"))
+                    if prose.attachments:
+                        markdown.attachments = {name: data for name, data in prose.attachments.items()
+                                                if f"attachment:{name}" in text}
+                    notebook.cells.append(markdown)
+                if number < len(prose.answers):
+                    answer = nbformat.v4.new_code_cell(prose.answers[number])
+                    answer.metadata["tags"] = ["raises-exception"]  # blanks stop nothing on Run all
+                    notebook.cells.append(answer)
             continue
         episode_cell = next(sections)
         if role == BUILD_ONLY:
             continue
+        note = training_note(clock, episode, episode_cell)
+        if note:
+            notebook.cells.append(nbformat.v4.new_markdown_cell(note))
         source = cell.source
         if handout and role == TAUGHT:
-            source = typing_prompt(episode_cell.section_title, cell.source)
+            source = typing_prompt(episode_cell.section_title, cell.source, needed_later.get(episode_cell.line, []))
+        elif handout and episode_cell.optional:
+            source = OPTIONAL_CELL + "\n".join(f"# {line}" if line else "#" for line in source.splitlines())
         code = nbformat.v4.new_code_cell(source)
         if learner_tags(cell):
             code.metadata["tags"] = learner_tags(cell)
@@ -247,23 +295,83 @@ def learner_notebook(episode: Episode, executed: nbformat.NotebookNode, site_url
     return notebook
 
 
+def names_needed_later(episode: Episode) -> dict[int, list[str]]:
+    """For each taught cell (by its line): the names it assigns that a later learner cell reads."""
+    learner = [cell for cell in episode.cells if cell.role in (TAUGHT, PROVIDED)]
+    needed = {}
+    for index, cell in enumerate(learner):
+        if cell.role != TAUGHT:
+            continue
+        later: set[str] = set()
+        for other in learner[index + 1:]:
+            later |= used_names(other.source)
+        needed[cell.line] = [name for name in assigned_names(cell.source) if name in later]
+    return needed
+
+
 def about(episode: Episode, site_url: str, handout: bool) -> str:
     """A note at the top: where the notebook comes from, and how to use it."""
     page = f"[the episode's page]({site_url.rstrip('/')}/{episode.docname}.html)" if site_url else "the episode's page"
     if handout:
         return (f"*Type-along handout of episode {episode.number}, made from {page}. The provided code is "
-                "filled in; type each empty cell as your instructor does (its comment names the section of "
-                "the page that shows it). Run it in the lesson's `episodes/` folder, where `lesson_data.py` is.*")
-    return (f"*Learner notebook of episode {episode.number}, made from {page}, with the outputs the page shows. "
-            "Run it in the lesson's `episodes/` folder, where `lesson_data.py` is.*")
+                "filled in; type each empty cell as your instructor does: its comment names the section of "
+                "the page that shows it, and the names that later cells need. Optional sections are "
+                "commented out, so *Run all* skips them. Run it in the lesson's `episodes/` folder, where "
+                "`lesson_data.py` is.*")
+    return (f"*Learner notebook of episode {episode.number}, made from {page}, with the outputs the page shows: "
+            "to read and to catch up. In a workshop you type along in the handout. Run it in the lesson's "
+            "`episodes/` folder, where `lesson_data.py` is.*")
 
 
-def typing_prompt(section: str, code: str) -> str:
-    """The one line a handout holds in place of a taught cell."""
+def typing_prompt(section: str, code: str, names: list[str] | None = None) -> str:
+    """The comment a handout holds in place of a taught cell."""
     first = next((line.strip() for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
     first = first if len(first) <= 40 else first[:37] + "..."
     where = f'section "{section}"' if section else "the top of the page"
-    return f"# Type the code from {where} of the page, starting: {first}"
+    prompt = f"# Type the code from {where} of the page, starting: {first}"
+    if names:
+        prompt += f"\n# Later cells use the names it defines, so keep them: {', '.join(names)}"
+    return prompt
+
+
+def answer_cell(number: int, title: str, blanks: str) -> str:
+    """A handout's cell for the answer to a coding exercise: its blanks, or a comment."""
+    header = f"# Exercise {number}: {title}. Your answer:"
+    return f"{header}\n{blanks.rstrip()}" if blanks.strip() else header
+
+
+def optional_note(episode: Episode, heading_line: str) -> str:
+    """What a handout says where an optional section begins: skip it, and where the core path goes on."""
+    text = heading_line.lstrip("#").strip()
+    headings = episode.page.headings
+    start = next((heading for heading in headings if heading.text.strip() == text), None)
+    resumes = None
+    if start is not None:
+        resumes = next((heading for heading in headings if heading.line > start.line and heading.level <= start.level
+                        and not episode.in_optional_section(heading.line + 1)), None)
+    goes_on = f"goes on at “{resumes.text}”" if resumes else "ends here"
+    return (f"> **Optional section.** A one-day workshop skips it: the core path {goes_on}. Its code is "
+            "commented out, so *Run all* runs none of it; to run a cell, select its lines, press Ctrl+/ "
+            "(Cmd+/ on a Mac) and run it.")
+
+
+def training_note(clock: Clock, episode: Episode, cell: Cell) -> str:
+    """A note before a long training cell: how long it takes on the build machine and on a slower laptop."""
+    if not fit_line(cell.source):
+        return ""
+    seconds = clock.training_seconds(episode, cell)
+    if seconds is None or seconds < TRAINING_NOTE_SECONDS:
+        return ""
+    return (f"*The next cell trains for about {minutes_text(seconds)} on the machine that built the lesson "
+            f"(2 CPU cores), and about {minutes_text(seconds * LAPTOP_FACTOR)} on a laptop {LAPTOP_FACTOR:g} "
+            "times slower. The first lines can take half a minute to appear. `python check_setup.py` says "
+            "how your laptop compares.*")
+
+
+def minutes_text(seconds: float) -> str:
+    if seconds < 90:
+        return f"{round(seconds / 10) * 10:.0f} seconds"
+    return f"{seconds / 60:.1f} minutes".replace(".0 minutes", " minutes")
 
 
 def data_files(notebook: nbformat.NotebookNode) -> list[str]:
@@ -294,10 +402,13 @@ def write_learner_files(episodes: list[Episode], executed_dir: Path, out: Path, 
         handout = learner_notebook(episode, executed, site_url, handout=True)
         written["notebooks"].append(write_notebook(learner, out / "notebooks" / f"{episode.name}.ipynb"))
         written["handouts"].append(write_notebook(handout, out / "handouts" / f"{episode.name}-handout.ipynb"))
-        written["colab"].append(write_notebook(colab_notebook(learner, raw_url),
+        written["colab"].append(write_notebook(colab_notebook(learner, root),
                                                out / "colab" / f"{episode.name}.ipynb"))
-        written["colab"].append(write_notebook(colab_notebook(handout, raw_url),
+        written["colab"].append(write_notebook(colab_notebook(handout, root, reads=data_files(learner)),
                                                out / "colab" / f"{episode.name}-handout.ipynb"))
+    model = root / CATCH_UP_MODEL
+    if model.is_file():  # the build's own episode-2 model, for learners whose training failed
+        shutil.copyfile(model, out / model.name)
     write_zip(out / ZIP_NAME, written["handouts"], root,
               sorted({name.removeprefix("../") for nb in written["notebooks"]
                       for name in data_files(nbformat.read(nb, as_version=4))}))

@@ -62,3 +62,16 @@ def used_names(code: str) -> set[str]:
                     local.add(inner.id)
     loads = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
     return loads - (local - defined_names(code))
+
+
+def assigned_names(code: str) -> list[str]:
+    """Names a cell binds at the top level, less the modules it imports, in order of appearance."""
+    tree = _parse(code)
+    if tree is None:
+        return []
+    imported = {(alias.asname or alias.name).split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+    found = defined_names(code) - imported
+    places = sorted((node.lineno, node.col_offset, node.id if isinstance(node, ast.Name) else node.name)
+                    for node in ast.walk(tree) if isinstance(node, (ast.Name, ast.FunctionDef, ast.ClassDef)))
+    return list(dict.fromkeys(name for _, _, name in places if name in found))

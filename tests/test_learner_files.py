@@ -10,6 +10,7 @@ import ast
 import re
 import sys
 import zipfile
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
@@ -19,10 +20,14 @@ from packaging.requirements import Requirement
 
 from conftest import REPOSITORY, notebook_header
 from lesson.episodes import BUILD_ONLY, PROVIDED, TAUGHT, Episode, read_episodes
+from lesson.timing import Clock, TrainingTime
 from lesson.colab import colab_notebook
 from lesson.learner_files import (
+    OPTIONAL_CELL,
     LearnerFileError,
     Prose,
+    names_needed_later,
+    training_note,
     learner_notebook,
     write_learner_files,
 )
@@ -63,6 +68,7 @@ and the [setup](../learners/setup.md#install).
 
 ::::{exercise} Count again
 :label: small-count
+:kind: question
 :minutes: 5
 Count to {glue:text}`small_total`.
 ::::
@@ -77,6 +83,32 @@ Use `np.arange(7).sum()`, because arange counts from 0.
 :alt: A black dot on white.
 One dot.
 :::
+
+::::{exercise} Count in code
+:label: small-code
+:kind: code
+:minutes: 17
+Fill in the blanks:
+
+```python
+total = ___.sum()
+```
+::::
+
+```{code-cell} ipython3
+:tags: [provided]
+print(numbers)
+```
+
+## 2. Count more (optional)
+
+```{code-cell} ipython3
+:tags: [provided]
+more = np.arange(8)
+print(more.sum())
+```
+
+## 3. Back to the core path
 """
 
 
@@ -116,16 +148,18 @@ def test_the_learner_notebook_holds_the_page_without_the_build(small) -> None:
     episode, executed = small
     notebook = learner_notebook(episode, executed, site_url="https://example.org/lesson/")
     nbformat.validate(notebook)
-    assert code_sources(notebook) == ["import numpy as np", "numbers = np.arange(4)\nnumbers.sum()"]
+    assert code_sources(notebook) == ["import numpy as np", "numbers = np.arange(4)\nnumbers.sum()",
+                                      "print(numbers)", "more = np.arange(8)\nprint(more.sum())"]
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert code[1].outputs[0]["data"]["text/plain"] == "6"
     assert "made from [the episode's page](https://example.org/lesson/episodes/01-small.html)" in notebook.cells[1].source
     prose = text_of(notebook)
     assert "myst_nb" not in prose and "glue" not in prose and "{term}" not in prose
     assert "Type slowly" not in prose, "instructor notes are for instructors"
-    assert "The total is 6, a sum; see [episode 2](02-other.ipynb)" in prose
+    assert "The total is 6, a sum; see [episode 2](https://example.org/lesson/episodes/02-other.html)" in prose
     assert "[setup](https://example.org/lesson/learners/setup.html#install)" in prose
-    assert "> **Exercise: Count again** (Core, 5 min)" in prose and "> Count to 6." in prose
+    assert "> **Exercise 1: Count again** (Core, 5 min)" in prose and "> Count to 6." in prose
+    assert "> **Exercise 2: Count in code** (Core, 17 min)" in prose and "total = ___.sum()" in prose
     assert "<summary>Solution</summary>" in prose and "because arange counts from 0" in prose
     figure = next(cell for cell in notebook.cells if "attachment:dot.svg" in cell.source)
     assert "![A black dot on white.](attachment:dot.svg)\n\n*One dot.*" in figure.source and "image/svg+xml" in figure.attachments["dot.svg"]
@@ -137,10 +171,41 @@ def test_the_handout_leaves_taught_cells_to_type_and_holds_no_solution(small) ->
     handout = learner_notebook(episode, executed, handout=True)
     assert code_sources(handout) == [
         "import numpy as np",
-        '# Type the code from section "1. Count" of the page, starting: numbers = np.arange(4)']
+        '# Type the code from section "1. Count" of the page, starting: numbers = np.arange(4)\n'
+        "# Later cells use the names it defines, so keep them: numbers",
+        "# Exercise 2: Count in code. Your answer:\ntotal = ___.sum()",
+        "print(numbers)",
+        OPTIONAL_CELL + "# more = np.arange(8)\n# print(more.sum())"]
     assert all(not cell.outputs for cell in handout.cells if cell.cell_type == "code")
-    assert "because arange counts from 0" not in text_of(handout) and "Solution" not in text_of(handout)
-    assert "Count to 6." in text_of(handout)
+    text = text_of(handout)
+    assert "because arange counts from 0" not in text and "Solution" not in text
+    assert "Count to 6." in text and "Fill in the blanks `___` in the cell below" in text
+    assert "see [episode 2](02-other-handout.ipynb)" in text, "a link leads to the neighbouring handout"
+    answer = next(cell for cell in handout.cells if cell.source.startswith("# Exercise 2"))
+    assert answer.metadata["tags"] == ["raises-exception"], "unfilled blanks do not stop Run all"
+    note = next(cell.source for cell in handout.cells if "**Optional section.**" in cell.source)
+    assert "the core path goes on at “3. Back to the core path”" in note
+
+
+def test_a_handout_runs_top_to_bottom_and_runs_nothing_optional(small) -> None:
+    episode, executed = small
+    handout = learner_notebook(episode, executed, handout=True)
+    namespace: dict = {}
+    for cell in handout.cells:
+        if cell.cell_type != "code" or "raises-exception" in cell.metadata.get("tags", []):
+            continue
+        source = cell.source if not cell.source.startswith("# Type") else "import numpy as np\nnumbers = np.arange(4)"
+        exec(compile(source, "handout", "exec"), namespace)
+    assert "numbers" in namespace and "more" not in namespace
+
+
+def test_long_training_cells_say_how_long_they_take(small, tmp_path: Path) -> None:
+    episode, executed = small
+    assert training_note(Clock([]), episode, episode.cells[0]) == ""
+    times = [TrainingTime(episode.name, "1. Count", "history = model.fit(x, y)", "3", 45.0)]
+    cell = replace(episode.cells[0], block=replace(episode.cells[0].block, body="history = model.fit(x, y)"))
+    note = training_note(Clock(times), episode, cell)
+    assert "about 40 seconds on the machine that built the lesson" in note and "1.5 minutes on a laptop" in note
 
 
 def test_the_colab_form_carries_the_files_it_needs_and_writes_only_the_missing(small, tmp_path, monkeypatch) -> None:
@@ -198,12 +263,23 @@ def test_learner_notebooks_hold_the_taught_and_provided_cells_in_order(episode: 
 
 @pytest.mark.parametrize("episode", EPISODES, ids=lambda episode: episode.name)
 def test_handouts_empty_the_taught_cells_and_keep_the_provided_ones(episode: Episode) -> None:
-    handout = code_sources(built("handouts", episode))
+    notebook = built("handouts", episode)
+    answers = [cell.source for cell in notebook.cells if cell.cell_type == "code"
+               and "raises-exception" in cell.metadata.get("tags", []) and cell.source.startswith("# Exercise ")]
+    assert len(answers) == sum(1 for exercise in episode.exercises if exercise.kind == "code"), \
+        f"{episode.name}: every coding exercise has an answer cell"
+    handout = [source for source in code_sources(notebook) if source not in answers]
     cells = [cell for cell in episode.cells if cell.role != BUILD_ONLY]
     assert len(handout) == len(cells)
+    needed = names_needed_later(episode)
     for source, cell in zip(handout, cells):
         if cell.role == TAUGHT:
-            assert source.startswith("# Type the code from ") and "\n" not in source
+            assert source.startswith("# Type the code from ") and all(line.startswith("# ") for line in source.splitlines())
+            for name in needed[cell.line]:
+                assert re.search(rf"\b{re.escape(name)}\b", source), f"{episode.name}: the prompt for {cell.source[:40]!r} " \
+                                                                     f"does not name {name}, which later cells use"
+        elif cell.optional:  # Run all trains nothing optional
+            assert source.startswith(OPTIONAL_CELL) and all(line.startswith("#") for line in source.splitlines())
         else:
             assert source == cell.source
     text = text_of(built("handouts", episode))

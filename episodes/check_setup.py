@@ -57,7 +57,7 @@ MOBILENET_URL = MOBILENET_WEIGHTS_URL + MOBILENET_WEIGHTS
 TIMING_BATCH = 64
 # Measured on the machine that builds the site by `make benchmark BENCHMARK_OPTIONS=--save`.
 REFERENCE_FILE = HERE.parent / "data" / "setup-check-reference.csv"
-TIMINGS_FILE = HERE.parent / "data" / "episode-timings.csv"
+TRAINING_FILE = HERE.parent / "data" / "training-cells.csv"  # one row per training cell
 
 
 @dataclass(frozen=True)
@@ -279,8 +279,8 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 
 def compare_with_reference(step_ms: float, reference: list[dict[str, str]],
-                           timings: list[dict[str, str]]) -> str:
-    """What the step time means: how it compares with the machine that built the site, per episode."""
+                           training_cells: list[dict[str, str]]) -> str:
+    """What the step time means: how it compares with the machine that built the site, per training cell."""
     if not reference:
         return ""
     row = reference[-1]
@@ -288,10 +288,10 @@ def compare_with_reference(step_ms: float, reference: list[dict[str, str]],
     speed = f"{1 / ratio:.1f} times faster than" if ratio < 1 else f"{ratio:.1f} times slower than"
     text = (f". That is {speed} the machine the site was built on ({row['cores']} CPU cores, "
             f"{float(row['step_ms']):.0f} ms, {row['date']})")
-    if timings:
-        cells = ", ".join(f"episode {int(t['episode'][:2])} {float(t['longest_cell_s']) * ratio:.0f} s"
-                          for t in timings)
-        text += f"; the longest training cell of each episode should take about: {cells}"
+    if training_cells:
+        cells = "; ".join(f"episode {int(cell['episode'][:2])}, {cell['section']}: "
+                          f"{float(cell['seconds']) * ratio:.0f} s" for cell in training_cells)
+        text += f". On this computer the training cells should take about: {cells}"
     return text
 
 
@@ -301,7 +301,7 @@ def time_training_step(archive: Path | None, steps: int = 5) -> Line:
         step_ms, first, source = training_step_ms(archive, steps)
     except Exception as error:
         return fix("Training step", f"a small CNN could not train ({type(error).__name__}: {error}). {INSTALL_HINT}")
-    comparison = compare_with_reference(step_ms, read_rows(REFERENCE_FILE), read_rows(TIMINGS_FILE))
+    comparison = compare_with_reference(step_ms, read_rows(REFERENCE_FILE), read_rows(TRAINING_FILE))
     return ok("Training step", f"{step_ms:.0f} ms per batch of {TIMING_BATCH} {source} for a small CNN "
               f"(the first step, which prepares the model, took {first:.1f} s){comparison}")
 

@@ -159,18 +159,20 @@ def test_the_check_runs_where_numpy_is_missing(tmp_path: Path) -> None:
 
 def test_the_step_time_is_compared_with_the_build_machine() -> None:
     reference = [{"cores": "2", "step_ms": "20.0", "backend": "tensorflow", "date": "2026-12-02"}]
-    timings = [{"episode": "02-build-a-cnn", "longest_cell_s": "70"},
-               {"episode": "04-transfer-learning", "longest_cell_s": "45"}]
+    timings = [{"episode": "02-build-a-cnn", "section": "6. Train the model", "seconds": "20.5"},
+               {"episode": "02-build-a-cnn", "section": "Callbacks", "seconds": "70"},
+               {"episode": "04-transfer-learning", "section": "6. Train the new head", "seconds": "45"}]
     slower = check_setup.compare_with_reference(40.0, reference, timings)
     assert "2.0 times slower than the machine the site was built on (2 CPU cores, 20 ms, 2026-12-02)" in slower
-    assert "episode 2 140 s, episode 4 90 s" in slower
+    assert ("episode 2, 6. Train the model: 41 s; episode 2, Callbacks: 140 s; "
+            "episode 4, 6. Train the new head: 90 s") in slower
     assert "2.0 times faster" in check_setup.compare_with_reference(10.0, reference, [])
     assert check_setup.compare_with_reference(10.0, [], timings) == ""
 
 
 def test_the_reference_files_are_the_benchmarks() -> None:
     for path, columns in ((check_setup.REFERENCE_FILE, {"cores", "step_ms", "date"}),
-                          (check_setup.TIMINGS_FILE, {"episode", "longest_cell_s", "peak_mb"})):
+                          (check_setup.TRAINING_FILE, {"episode", "section", "seconds"})):
         rows = check_setup.read_rows(path)
         assert rows and columns <= set(rows[0]), f"{path} is missing: make benchmark BENCHMARK_OPTIONS=--save"
     assert check_setup.read_rows(REPOSITORY / "no-such-file.csv") == []

@@ -26,7 +26,7 @@ import yaml
 from lesson.episodes import BUILD_ONLY, EXERCISE_KINDS, REPOSITORY, ROLES, Episode
 from lesson.names import defined_names, used_names
 from lesson.timing import EXERCISE_FLOORS, Clock, exercise_floor, whole_minutes
-from lesson.sources import Block, Page, glossary_terms, read_page, source_of, toc_files
+from lesson.sources import Block, Page, glossary_terms, read_page, source_of, split_front_matter, toc_files
 
 VAGUE_LINK_TEXTS = frozenset({"here", "click here", "link", "this", "more", "read more", "this link"})
 PLOTTING_CALL = re.compile(r"\bplt\.|\bmatplotlib\b|\.plot\(|\bimshow\(|\bplot_model\(")
@@ -347,6 +347,31 @@ def check_build_only_names(episode: Episode) -> list[Problem]:
     return problems
 
 
+# Rule: learners work in one way, the handout ---------------------------------------------------
+
+OTHER_WAYS = re.compile(r"\bpast(e|ing)\b|\bnew notebook\b|\bnotebook of (your|their) own\b|\bjupytext\b|"
+                        r"\bopen with\b", re.IGNORECASE)
+INSTRUCTORS_FOLDER = "instructors"
+
+
+def check_one_way(page: Page, book: Book) -> list[Problem]:
+    """A learner-facing page never sends learners to pasting, a notebook of their own or Jupytext."""
+    if page.path.parent == book.root / INSTRUCTORS_FOLDER:
+        return []
+    text = page.path.read_text(encoding="utf-8")
+    _, front_lines = split_front_matter(text)
+    hidden = [block.body for block in page.blocks if block.name == "code-cell" or "instructor" in block.classes]
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number <= front_lines or any(line.strip() and line in body for body in hidden):
+            continue
+        match = OTHER_WAYS.search(line)
+        if match:
+            problems.append(Problem(page.path, number, "one-way", f"“{match[0]}”: learners work in one way, the "
+                                    "handout (type this cell in your handout; this cell is ready in your handout)"))
+    return problems
+
+
 # Rule: every exercise states its minutes and kind, at least its kind's floor -------------------
 
 def check_exercise_minutes(episode: Episode) -> list[Problem]:
@@ -466,6 +491,7 @@ PAGE_RULES: dict[str, PageRule] = {
     "episode-blocks": lambda page, book: check_episode_blocks(page) if book.is_episode(page) else [],
     "solutions": lambda page, book: check_solutions(page),
     "glossary-terms": lambda page, book: check_glossary_terms(page, book.glossary),
+    "one-way": check_one_way,
 }
 
 

@@ -161,6 +161,12 @@ def test_a_good_episode_passes(tmp_path: Path) -> None:
     assert problems_of(tmp_path, GOOD_EPISODE) == []
 
 
+def test_instructor_notes_and_code_may_speak_of_other_ways(tmp_path: Path) -> None:
+    episode = GOOD_EPISODE.replace("# Not a heading", "# paste nothing here") + (
+        "\n:::{admonition} Instructor note\n:class: instructor\nPaste the plotting cell yourself.\n:::\n")
+    assert problems_of(tmp_path, episode) == []
+
+
 def test_command_line_reports_problems_with_their_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     book = write_book(tmp_path, GOOD_EPISODE.replace(":alt: A cat sits on a mat.\n", ""))
@@ -223,6 +229,10 @@ BAD_EPISODES = {
     "core cell needs an optional name": ("optional-names", GOOD_EPISODE + "\n```{code-cell} ipython3\n:tags: [provided]\n"
                                          "curve = 2\n```\n\n## 3. Back on the core path\n\n```{code-cell} ipython3\n"
                                          ":tags: [provided]\nprint(curve)\n```\n"),
+    "learners sent to paste": ("one-way", GOOD_EPISODE.replace("A Python comment in a cell is no heading:",
+                                                                "Paste this cell; a comment is no heading:")),
+    "learners sent to a notebook of their own": ("one-way", GOOD_EPISODE.replace(
+        "A Python comment in a cell is no heading:", "Open a new notebook; a comment is no heading:")),
     "objective without exercise": ("objective-exercises", GOOD_EPISODE.replace(" ({ref}`good-draw-a-line`)", "")),
     "objective checked only by an optional exercise": ("objective-exercises", GOOD_EPISODE.replace(
         "({ref}`good-draw-a-line`)", "({ref}`good-draw-a-curve`)")),

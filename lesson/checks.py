@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from lesson.episodes import BUILD_ONLY, EXERCISE_KINDS, REPOSITORY, ROLES, Episode
+from lesson.episodes import BUILD_ONLY, EXERCISE_KINDS, REPOSITORY, ROLES, Cell, Episode
 from lesson.names import defined_names, used_names
 from lesson.timing import EXERCISE_FLOORS, Clock, exercise_floor, whole_minutes
 from lesson.sources import Block, Page, glossary_terms, read_page, source_of, split_front_matter, toc_files
@@ -329,22 +329,29 @@ def check_cell_roles(episode: Episode) -> list[Problem]:
 
 # Rule: no learner code needs a name that only build-only cells define ----------------------
 
+def names_only_from(episode: Episode, hidden: Callable[[Cell], bool],
+                    checked: Callable[[Cell], bool]) -> list[tuple[Cell, list[str]]]:
+    """The ``checked`` cells that read a name which, so far, only ``hidden`` cells define."""
+    visible: set[str] = set(dir(builtins))
+    hidden_names: set[str] = set()
+    found = []
+    for cell in episode.cells:
+        if hidden(cell):
+            hidden_names |= defined_names(cell.source)
+        elif checked(cell):
+            needed = sorted((used_names(cell.source) & hidden_names) - visible - defined_names(cell.source))
+            if needed:
+                found.append((cell, needed))
+            visible |= defined_names(cell.source)
+    return found
+
+
 def check_build_only_names(episode: Episode) -> list[Problem]:
     """A taught or provided cell reads no name that, so far, only build-only cells define."""
-    problems = []
-    visible: set[str] = set(dir(builtins))
-    hidden: set[str] = set()
-    for cell in episode.cells:
-        if cell.role == BUILD_ONLY:
-            hidden |= defined_names(cell.source)
-            continue
-        needed = sorted((used_names(cell.source) & hidden) - visible - defined_names(cell.source))
-        if needed:
-            problems.append(Problem(episode.path, cell.line, "build-only-names",
-                                    f"this {cell.role or 'visible'} cell needs {', '.join(needed)}, which only "
-                                    "a build-only cell defines: learners never get those cells"))
-        visible |= defined_names(cell.source)
-    return problems
+    return [Problem(episode.path, cell.line, "build-only-names",
+                    f"this {cell.role or 'visible'} cell needs {', '.join(needed)}, which only "
+                    "a build-only cell defines: learners never get those cells")
+            for cell, needed in names_only_from(episode, lambda cell: cell.role == BUILD_ONLY, lambda cell: True)]
 
 
 # Rule: learners work in one way, the handout ---------------------------------------------------
@@ -437,22 +444,11 @@ def check_when_late(episode: Episode) -> list[Problem]:
 
 def check_optional_names(episode: Episode) -> list[Problem]:
     """A core cell reads no name that only optional cells define (handouts do not run those)."""
-    problems = []
-    core: set[str] = set(dir(builtins))
-    optional: set[str] = set()
-    for cell in episode.cells:
-        if cell.role == BUILD_ONLY:
-            continue
-        if cell.optional:
-            optional |= defined_names(cell.source)
-            continue
-        needed = sorted((used_names(cell.source) & optional) - core - defined_names(cell.source))
-        if needed:
-            problems.append(Problem(episode.path, cell.line, "optional-names",
-                                    f"this core cell needs {', '.join(needed)}, which only an optional section "
-                                    "defines: a handout does not run optional cells"))
-        core |= defined_names(cell.source)
-    return problems
+    return [Problem(episode.path, cell.line, "optional-names",
+                    f"this core cell needs {', '.join(needed)}, which only an optional section "
+                    "defines: a handout does not run optional cells")
+            for cell, needed in names_only_from(episode, lambda cell: cell.optional and cell.role != BUILD_ONLY,
+                                                lambda cell: not cell.optional and cell.role != BUILD_ONLY)]
 
 
 # Rule: every objective names a core exercise that checks it ----------------------------------

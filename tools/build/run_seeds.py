@@ -253,7 +253,19 @@ def prepare(seed: int, sources: list[Path]) -> list[Path]:
     return notebooks
 
 
-def describe(client: nbclient.NotebookClient, cell: nbformat.NotebookNode,
+def execute_aside(client: nbclient.NotebookClient, cell: nbformat.NotebookNode, index: int) -> None:
+    """Run a cell that is not the notebook's (a probe, the rest of a cell) in the kernel.
+
+    nbclient puts the cell it runs in the notebook at ``index``; the notebook's own cell goes back there.
+    """
+    own = client.nb.cells[index]
+    try:
+        client.execute_cell(cell, index)
+    finally:
+        client.nb.cells[index] = own
+
+
+def describe(client: nbclient.NotebookClient, cell: nbformat.NotebookNode, index: int,
              label: str, offset: int) -> tuple[Failure, ast.Module | None, ast.stmt | None]:
     """What a failed cell raised; for an ``assert``, the values of its operands, read in the kernel.
 
@@ -277,7 +289,7 @@ def describe(client: nbclient.NotebookClient, cell: nbformat.NotebookNode,
     expressions = expressions_to_show(statement) if error.ename == "AssertionError" else []
     if expressions:
         probe = nbformat.v4.new_code_cell(probe_code(expressions))
-        client.execute_cell(probe, 0, store_history=False)
+        execute_aside(client, probe, index)
         printed = "".join(output.get("text", "") for output in probe.outputs if output.output_type == "stream")
         try:
             failure.values = json.loads(printed.strip().splitlines()[-1])
@@ -292,7 +304,7 @@ def run_cell(client: nbclient.NotebookClient, cell: nbformat.NotebookNode, index
     failures: list[Failure] = []
     current, offset = cell, 0
     while error_of(current) is not None:
-        failure, tree, statement = describe(client, current, label, offset)
+        failure, tree, statement = describe(client, current, index, label, offset)
         failures.append(failure)
         print(f"  FAILED {failure.cell}: {failure.error} {failure.statement} {failure.values}", flush=True)
         rest = rest_after(current.source, tree, statement) if tree and statement else None
@@ -300,7 +312,8 @@ def run_cell(client: nbclient.NotebookClient, cell: nbformat.NotebookNode, index
             break
         current = nbformat.v4.new_code_cell(rest[0])
         offset += rest[1]
-        client.execute_cell(current, index)
+        execute_aside(client, current, index)
+        cell.outputs += current.outputs  # the rest's glued figures, as if the cell had run on
     return failures
 
 

@@ -75,9 +75,6 @@ def colab_notebook(notebook: nbformat.NotebookNode, root: Path = REPOSITORY,
     first.id = CELL_ID
     # Colab shows a form's title and hides its code; JupyterLab hides the code too.
     first.metadata = {"cellView": "form", "jupyter": {"source_hidden": True}}
-    if notebook.cells and any(cell.get("outputs") for cell in notebook.cells):  # what an empty folder prints
-        first.outputs = [nbformat.v4.new_output("stream", name="stdout",
-                                                text="".join(f"Wrote {name}\n" for name in names))]
     colab = copy.deepcopy(notebook)
     colab.cells.insert(0, first)
     return colab

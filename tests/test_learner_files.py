@@ -215,7 +215,7 @@ def test_the_colab_form_carries_the_files_it_needs_and_writes_only_the_missing(s
     colab = colab_notebook(learner, REPOSITORY)
     first = colab.cells[0]
     assert first.source.startswith("#@title ") and first.metadata["cellView"] == "form"
-    assert first.outputs[0]["text"] == "Wrote lesson_data.py\nWrote ../data/training-times.csv\n"
+    assert not first.outputs and first.execution_count is None, "unrun: what it prints depends on the folder"
     assert "http" not in first.source and "urllib" not in first.source, "the form downloads nothing"
     assert colab.cells[1:] == learner.cells
     folder = tmp_path / "work"
@@ -227,7 +227,6 @@ def test_the_colab_form_carries_the_files_it_needs_and_writes_only_the_missing(s
     assert (tmp_path / "data" / "training-times.csv").read_bytes() == (REPOSITORY / "data" / "training-times.csv").read_bytes()
     handout = colab_notebook(learner_notebook(episode, executed, handout=True), REPOSITORY, reads=[])
     assert "lesson_data.py" in handout.cells[0].source and "training-times" not in handout.cells[0].source
-    assert not handout.cells[0].outputs, "a handout shows no outputs"
 
 
 def test_a_missing_glued_value_is_a_clear_error(small) -> None:

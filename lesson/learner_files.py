@@ -31,7 +31,7 @@ import nbformat
 from myst_nb.core.variables import format_plain_text
 
 from lesson.episodes import BUILD_ONLY, OPTIONAL_MARK, PROVIDED, REPOSITORY, TAUGHT, Cell, Episode
-from lesson.names import assigned_names, used_names
+from lesson.names import assigned_names, defined_names, used_names
 from lesson.timing import LAPTOP_FACTOR, Clock, fit_line
 
 KINDS = ("notebooks", "handouts", "colab")
@@ -302,10 +302,12 @@ def names_needed_later(episode: Episode) -> dict[int, list[str]]:
     for index, cell in enumerate(learner):
         if cell.role != TAUGHT:
             continue
-        later: set[str] = set()
-        for other in learner[index + 1:]:
-            later |= used_names(other.source)
-        needed[cell.line] = [name for name in assigned_names(cell.source) if name in later]
+        names, read = set(assigned_names(cell.source)), set()
+        for other in learner[index + 1:]:  # until a later cell defines a name anew
+            defines = defined_names(other.source)
+            read |= names & (used_names(other.source) - defines)
+            names -= defines
+        needed[cell.line] = [name for name in assigned_names(cell.source) if name in read]
     return needed
 
 

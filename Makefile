@@ -102,8 +102,9 @@ SEEDS ?= 1234 7
 seeds: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
 	$(BIN)/python tools/build/run_seeds.py --seeds $(SEEDS) $(if $(EPISODES),--episodes $(EPISODES))
 
-# The learner notebooks of the last build on the oldest package versions the lesson claims and
-# on the newest ones the index serves, each in its own environment under .venv-versions/.
+# The learner notebooks of the last build on the oldest package versions the lesson claims, on
+# the newest ones the index serves and on Google Colab's (VERSIONS_OPTIONS="--sets colab" for one),
+# each in its own environment under .venv-versions/.
 versions: $(BIN)/.installed $(OFFLINE_KERAS_HOME) $(KERNEL_CONFIG)
 	$(BIN)/python tools/build/run_versions.py $(VERSIONS_OPTIONS)
 

@@ -1,4 +1,4 @@
-"""Run the learner notebooks on the oldest package versions the lesson claims, and on the newest.
+"""Run the learner notebooks on the oldest package versions the lesson claims, the newest, and Colab's.
 
 ``check_setup.py`` and the setup page say which versions run the lesson. This
 script proves it: for each set of versions it makes a virtual environment
@@ -7,9 +7,11 @@ pytest and nbval to run the notebooks), and runs every learner notebook that the
 last build wrote (``_build/html/learner-files/notebooks``) with ``nbval --nbval-lax``:
 every cell runs and any error fails; outputs are not compared, since another
 version prints other digits. It ends with a table of each notebook's wall time per
-set, and the versions each set installed. Usage (``make versions`` runs it):
+set, and the versions each set installed. The set ``colab`` holds the versions of Google
+Colab's runtime (``COLAB_SOURCE``), installed on the Python that runs this script: Colab's
+own Python (3.13 then) is not run. Usage (``make versions`` runs it):
 
-    python tools/build/run_versions.py [--sets oldest newest] [--episodes 02]
+    python tools/build/run_versions.py [--sets oldest newest colab] [--episodes 02]
 """
 
 from __future__ import annotations
@@ -35,7 +37,13 @@ VERSION_SETS = {
     "oldest": [f"{TENSORFLOW}==2.16.2", "keras==3.0.5", "numpy==1.26.4", "pandas==2.0.3",
                "matplotlib==3.7.5", "scikit-image==0.22.0"],
     "newest": [TENSORFLOW, "keras", "numpy", "pandas", "matplotlib", "scikit-image"],
+    # Google Colab's runtime: the lesson's packages in COLAB_SOURCE (Colab installs tensorflow, with
+    # its GPU libraries; tensorflow-cpu is the same code without them).
+    "colab": [f"{TENSORFLOW}==2.20.0", "keras==3.13.2", "numpy==2.1.3", "pandas==2.2.3",
+              "matplotlib==3.10.0", "scikit-image==0.25.2"],
 }
+COLAB_SOURCE = ("pip-freeze.txt of github.com/googlecolab/backend-info, commit a724079 of 2026-08-19 "
+                "(\"Upgrade to Python 3.13\"; its os-info.txt: Python 3.13.15)")
 REPORTED = ("tensorflow", "tensorflow-cpu", "keras", "numpy", "pandas", "matplotlib", "scikit-image")
 
 
@@ -99,6 +107,9 @@ def main() -> int:
     for package in REPORTED:
         if any(package in versions[s] for s in args.sets):
             print(f"| {package} | " + " | ".join(versions[s].get(package, "") for s in args.sets) + " |")
+    if "colab" in args.sets:
+        print(f"\ncolab: the versions of {COLAB_SOURCE}, run on Python "
+              f"{sys.version_info.major}.{sys.version_info.minor}")
     return summary(results, "learner notebooks")
 
 

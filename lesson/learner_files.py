@@ -389,7 +389,7 @@ def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> Path:
     return path
 
 
-def write_learner_files(episodes: list[Episode], executed_dir: Path, out: Path, raw_url: str,
+def write_learner_files(episodes: list[Episode], executed_dir: Path, out: Path,
                         site_url: str = "", root: Path = REPOSITORY) -> dict[str, list[Path]]:
     """Write every episode's learner files under ``out``; return the paths by kind."""
     from lesson.colab import colab_notebook  # the Colab form of a learner file

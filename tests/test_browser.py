@@ -184,7 +184,7 @@ def test_episode_offers_downloads_and_launch_buttons(browser, site_url, episode)
     assert colab.endswith(f"/episodes/{stem}.ipynb"), colab
     # The branch `notebooks` holds the Colab notebooks this build wrote (tools/publish/make_notebooks.py).
     status, colab_notebook = http_get(f"{site_url}learner-files/colab/{stem}.ipynb")
-    assert status == 200 and b"google.colab" in colab_notebook and b"myst_nb" not in colab_notebook
+    assert status == 200 and b"#@title" in colab_notebook and b"myst_nb" not in colab_notebook
 
 
 def test_episode_02_screenshots_at_phone_and_laptop_width(browser, site_url):

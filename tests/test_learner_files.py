@@ -240,7 +240,7 @@ def test_an_executed_notebook_of_another_shape_is_a_clear_error(small, tmp_path:
     executed.cells = [cell for cell in executed.cells if "arange" not in cell.source]
     nbformat.write(executed, tmp_path / "01-small.ipynb")
     with pytest.raises(LearnerFileError, match="make site"):
-        write_learner_files([episode], tmp_path, tmp_path / "out", "https://raw.example.org")
+        write_learner_files([episode], tmp_path, tmp_path / "out")
 
 
 # The real build ------------------------------------------------------------------------------

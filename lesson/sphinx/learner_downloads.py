@@ -36,7 +36,7 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     root = Path(app.srcdir)  # the Colab files carry lesson_data.py and the data files from here
     written = write_learner_files(episodes, Path(config.output_folder) / "episodes",
-                                  outdir / FOLDER, root, app.config.html_baseurl, root)
+                                  outdir / FOLDER, app.config.html_baseurl, root)
     for notebook in written["notebooks"]:  # the page's own .ipynb download
         target = outdir / "_sources" / "episodes" / notebook.name
         if target.parent.is_dir():

@@ -1,5 +1,6 @@
 """The benchmark and the learner files read glued figures the way myst-nb's glue records them;
-the benchmark reads a process's peak memory."""
+the benchmark reads a process's peak memory; the ingredients benchmark (issue 23) parses its
+variants, sums them up per seed and counts the improved network's FLOPs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import nbformat
 
 import os
 
+import pytest
 from benchmark import peak_resident_mb
+from ingredients import (Recipe, Result, episode_split_cell, format_table, forward_flops, parse_variant,
+                         read_results, summary_rows)
 
 from lesson.learner_files import glued_values
 
@@ -38,3 +42,48 @@ def test_peak_memory_of_this_process_is_read() -> None:
     assert peak_resident_mb(os.getpid()) >= 64
     del ballast
     assert peak_resident_mb(2**22 + 12345) == 0.0  # no such process
+
+
+def test_variants_combine_ingredients_and_count_typed_lines() -> None:
+    assert parse_variant("baseline") == Recipe("baseline")
+    recipe = parse_variant("flip+warmup+batch512+epochs9")
+    assert (recipe.flip, recipe.warmup, recipe.batch_size, recipe.epochs) == (True, True, 512, 9)
+    assert recipe.learning_rate == pytest.approx(4 * 3e-3)  # the warmup peak and the batch each double it
+    assert recipe.typed_lines == 3
+    assert parse_variant("smooth").smoothing == 0.1
+    with pytest.raises(ValueError, match="unknown ingredient 'mixup'"):
+        parse_variant("flip+mixup")
+
+
+def test_summary_gives_mean_and_spread_per_variant_with_and_without_tta() -> None:
+    results = [Result("baseline", seed, 0.70 + seed / 100, 0.72 + seed / 100, 0.73 + seed / 100, 60.0, 7, 0)
+               for seed in (1, 2, 3)]
+    rows = summary_rows(results)
+    assert [row["variant"] for row in rows] == ["baseline", "baseline + tta"]
+    assert rows[0]["test_accuracy"] == "0.7400" and rows[0]["test_spread"] == "0.0100"
+    assert rows[1]["test_per_seed"] == "0.7400 0.7500 0.7600" and rows[1]["typed_lines"] == "3"
+    table = format_table(rows).splitlines()
+    assert table[2].startswith("| baseline | 3 | 0.7200 ± 0.0100 | 0.7400 ± 0.0100 |")
+
+
+def test_flops_of_the_improved_network() -> None:
+    # 3x3 convolutions of 16, 32 and 64 filters on 32, 16 and 8 pixels, then 4 x 4 x 64 -> 10
+    macs = 32 * 32 * 16 * 27 + 16 * 16 * 32 * 144 + 8 * 8 * 64 * 288 + 4 * 4 * 64 * 10
+    assert forward_flops((16, 32, 64)) == 2 * macs
+
+
+def test_the_split_is_episode_twos_own_cell() -> None:
+    cell = episode_split_cell()
+    assert "VALIDATION_SIZE = 5000" in cell and "default_rng(42)" in cell and "x_val" in cell
+
+
+def test_results_are_read_back_from_a_log() -> None:
+    log = ("I0000 tensorflow noise, 1, 2, 3, 4, 5, 6\n"
+           "variant, seed, val accuracy, test accuracy, tta test accuracy, fit s, epochs\n"
+           "baseline, 1, 0.7236, 0.7316, 0.7497, 157.5, 7\n"
+           "flip+warmup, 2, 0.7400, 0.7500, 0.7600, 150.0, 6\n"
+           "baseline, 1, 0.7236, 0.7316, 0.7497, 140.0, 7\n")  # the same run again, from a second log
+    results = read_results(log)
+    assert [(r.variant, r.seed, r.epochs_run, r.typed_lines) for r in results] == [
+        ("baseline", 1, 7, 0), ("flip+warmup", 2, 6, 2)]
+    assert results[0].fit_s == 140.0 and results[1].fit_s == 150.0

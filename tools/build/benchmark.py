@@ -9,6 +9,10 @@ values an episode glues with myst-nb's ``glue`` (accuracies, parameter counts). 
     python tools/build/benchmark.py --backend tensorflow jax torch   # one table per backend
     python tools/build/benchmark.py --save   # also write data/episode-timings.csv and
                                              # data/setup-check-reference.csv (instructor notes, check_setup.py)
+    python tools/build/benchmark.py --ingredients [--seeds 1 2 3] [--variants flip flip+warmup] [--save]
+    python tools/build/benchmark.py --ingredients --from-logs /tmp/ingredients*.log [--save]   # no training
+        # episode 2's improved CNN with each ingredient and combinations (tools/build/ingredients.py);
+        # --save writes data/ingredients.csv
 
 JAX and PyTorch are installed in .venv-backends, not .venv: `make benchmark
 BENCHMARK_OPTIONS="--backend jax"` runs this script there (TensorFlow is there too).
@@ -36,6 +40,10 @@ import nbformat
 
 from lesson.episodes import REPOSITORY, read_episodes, select
 from lesson.learner_files import glued_values
+
+from ingredients import DEFAULT_VARIANTS
+from ingredients import read_results, report
+from ingredients import run as run_ingredients
 
 EPISODES = REPOSITORY / "episodes"
 
@@ -171,7 +179,23 @@ def main() -> int:
     parser.add_argument("--cells", action="store_true", help="also print every cell's time")
     parser.add_argument("--save", action="store_true",
                         help="write the episodes' rows of data/episode-timings.csv, and data/setup-check-reference.csv")
+    parser.add_argument("--ingredients", action="store_true",
+                        help="instead of the episodes, train episode 2's improved CNN with each variant")
+    parser.add_argument("--variants", nargs="+", default=list(DEFAULT_VARIANTS),
+                        help="with --ingredients: baseline, or ingredients joined by + (flip+warmup+epochs9)")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3], help="with --ingredients")
+    parser.add_argument("--from-logs", nargs="+", type=Path, default=[],
+                        help="with --ingredients: train nothing, make the table of the runs these logs hold")
     args = parser.parse_args()
+
+    if args.ingredients:
+        os.environ.setdefault("KERAS_BACKEND", args.backend[0])
+        save_to = EPISODES.parent / "data" / "ingredients.csv" if args.save else None
+        if args.from_logs:
+            report(read_results("\n".join(log.read_text() for log in args.from_logs)), save_to)
+        else:
+            run_ingredients(args.variants, args.seeds, save_to)
+        return 0
 
     paths = [episode.path for episode in select(read_episodes(), args.episodes)]
     runs_by_backend = {}

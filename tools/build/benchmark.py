@@ -7,8 +7,9 @@ values an episode glues with myst-nb's ``glue`` (accuracies, parameter counts). 
 
     python tools/build/benchmark.py [--backend jax] [--episodes 02 04] [--cells]
     python tools/build/benchmark.py --backend tensorflow jax torch   # one table per backend
-    python tools/build/benchmark.py --save   # also write data/episode-timings.csv and
-                                             # data/setup-check-reference.csv (instructor notes, check_setup.py)
+    python tools/build/benchmark.py --save   # also write data/episode-timings.csv, data/training-cells.csv
+                                             # (one row per training cell: the workshop clock, lesson.timing)
+                                             # and data/setup-check-reference.csv (instructor notes, check_setup.py)
     python tools/build/benchmark.py --ingredients [--seeds 1 2 3] [--variants flip flip+warmup] [--save]
     python tools/build/benchmark.py --ingredients --from-logs /tmp/ingredients*.log [--save]   # no training
         # episode 2's improved CNN with each ingredient and combinations (tools/build/ingredients.py);
@@ -40,6 +41,7 @@ import nbformat
 
 from lesson.episodes import REPOSITORY, read_episodes, select
 from lesson.learner_files import glued_values
+from lesson.timing import TRAINING_CELLS, training_rows, write_training_rows
 
 from ingredients import DEFAULT_VARIANTS
 from ingredients import read_results, report
@@ -166,7 +168,11 @@ def save_timings(runs: list[EpisodeRun], backend: str, folder: Path) -> None:
         writer = csv.writer(file)
         writer.writerow(["cores", "step_ms", "backend", "date"])
         writer.writerow([cores, f"{step_ms:.1f}", backend, date])
-    print(f"Wrote {folder / 'episode-timings.csv'} and {folder / 'setup-check-reference.csv'}")
+    episodes = {episode.name: episode for episode in read_episodes()}
+    training = [row for run in runs for row in training_rows(episodes[run.name], run.cell_s, backend, cores, date)]
+    write_training_rows(training, [run.name for run in runs], folder / TRAINING_CELLS.name)
+    print(f"Wrote {folder / 'episode-timings.csv'}, {folder / TRAINING_CELLS.name} "
+          f"and {folder / 'setup-check-reference.csv'}")
 
 
 def main() -> int:

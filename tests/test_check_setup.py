@@ -140,7 +140,7 @@ def test_the_whole_check_passes_offline_and_times_a_real_step(
     assert check_setup.main([]) == 0
     output = capsys.readouterr().out
     assert "CIFAR-10 images for a small CNN" in output
-    assert "than the machine the site was built on" in output and "episode 2 " in output
+    assert "than the machine the site was built on" in output and "episode 2, 6. Train the model: " in output
     assert "All set" in output
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import check_setup
 import run_versions
 from conftest import REPOSITORY
@@ -27,13 +29,14 @@ def test_the_newest_set_pins_nothing() -> None:
     assert all("=" not in requirement for requirement in run_versions.VERSION_SETS["newest"])
 
 
-def test_the_setup_page_and_readme_claim_what_the_oldest_set_runs() -> None:
+@pytest.mark.parametrize("version_set", ["oldest", "colab"])
+def test_the_setup_page_and_readme_claim_what_each_set_runs(version_set: str) -> None:
     setup = (REPOSITORY / "learners" / "setup.md").read_text()
     readme = (REPOSITORY / "README.md").read_text()
-    for requirement in run_versions.VERSION_SETS["oldest"]:
+    for requirement in run_versions.VERSION_SETS[version_set]:
         name, version = pinned(requirement)
-        assert re.search(rf"{version}\b", setup), f"learners/setup.md does not name {name} {version}"
-        assert re.search(rf"{version}\b", readme), f"README.md's version table lacks {name} {version}"
+        assert re.search(rf"{re.escape(version)}\b", setup), f"learners/setup.md does not name {name} {version}"
+        assert re.search(rf"{re.escape(version)}\b", readme), f"README.md's version table lacks {name} {version}"
 
 
 def test_the_colab_set_pins_every_package_of_the_oldest() -> None:
@@ -41,12 +44,3 @@ def test_the_colab_set_pins_every_package_of_the_oldest() -> None:
     oldest = dict(pinned(requirement) for requirement in run_versions.VERSION_SETS["oldest"])
     assert set(colab) == set(oldest) and all(colab.values())
     assert "2026-08-19" in run_versions.COLAB_SOURCE
-
-
-def test_the_setup_page_and_readme_give_colabs_versions() -> None:
-    setup = (REPOSITORY / "learners" / "setup.md").read_text()
-    readme = (REPOSITORY / "README.md").read_text()
-    for requirement in run_versions.VERSION_SETS["colab"]:
-        name, version = pinned(requirement)
-        assert re.search(rf"{re.escape(version)}\b", setup), f"learners/setup.md does not name Colab's {name} {version}"
-        assert re.search(rf"{re.escape(version)}\b", readme), f"README.md's version table lacks Colab's {name} {version}"

@@ -80,6 +80,7 @@ class Prose:
     glue: dict[str, str]
     site_url: str = ""  # the published site, for links to pages that are not episodes
     handout: bool = False  # no solutions; answer cells, and notes where optional sections begin
+    first_exercise: int = 1  # sphinx-exercise numbers exercises across the book, in page order
     attachments: dict[str, dict[str, str]] = field(default_factory=dict)
     answers: list[str] = field(default_factory=list)  # the answer cells' code, in order
 
@@ -92,8 +93,8 @@ class Prose:
         return {exercise.label: exercise.title for exercise in self.episode.exercises}
 
     def exercise_number(self, label: str, title: str) -> int:
-        """The exercise's number on the page: sphinx-exercise numbers a page's exercises from 1."""
-        for number, exercise in enumerate(self.episode.exercises, start=1):
+        """The exercise's number on the page (sphinx-exercise numbers them on through the book)."""
+        for number, exercise in enumerate(self.episode.exercises, start=self.first_exercise):
             if (label and exercise.label == label) or (not label and exercise.title == title):
                 return number
         raise LearnerFileError(f"{self.episode.name}: no exercise {label or title!r}")
@@ -248,7 +249,8 @@ def learner_tags(cell: nbformat.NotebookNode) -> list[str]:
 
 
 def learner_notebook(episode: Episode, executed: nbformat.NotebookNode, site_url: str = "",
-                     handout: bool = False, clock: Clock | None = None) -> nbformat.NotebookNode:
+                     handout: bool = False, clock: Clock | None = None,
+                     first_exercise: int = 1) -> nbformat.NotebookNode:
     """The learner notebook of an episode (or, with ``handout``, its type-along handout)."""
     clock = clock or Clock()
     notebook = new_notebook(executed)
@@ -257,7 +259,7 @@ def learner_notebook(episode: Episode, executed: nbformat.NotebookNode, site_url
     needed_later = names_needed_later(episode)
     for cell, role in paired_cells(episode, executed):
         if cell.cell_type == "markdown":
-            prose = Prose(episode, glue, site_url, handout=handout)
+            prose = Prose(episode, glue, site_url, handout=handout, first_exercise=first_exercise)
             pieces = prose.convert(cell.source).split(ANSWER_MARK)
             for number, text in enumerate(pieces):
                 if text.strip():
@@ -395,13 +397,15 @@ def write_learner_files(episodes: list[Episode], executed_dir: Path, out: Path,
     from lesson.colab import colab_notebook  # the Colab form of a learner file
 
     written: dict[str, list[Path]] = {kind: [] for kind in KINDS}
+    first_exercise = 1  # the episodes come in the book's order, before any other page with exercises
     for episode in episodes:
         path = executed_dir / f"{episode.name}.ipynb"
         if not path.is_file():
             raise LearnerFileError(f"No executed notebook {path}: build the site first (make site).")
         executed = nbformat.read(path, as_version=4)
-        learner = learner_notebook(episode, executed, site_url)
-        handout = learner_notebook(episode, executed, site_url, handout=True)
+        learner = learner_notebook(episode, executed, site_url, first_exercise=first_exercise)
+        handout = learner_notebook(episode, executed, site_url, handout=True, first_exercise=first_exercise)
+        first_exercise += len(episode.exercises)
         written["notebooks"].append(write_notebook(learner, out / "notebooks" / f"{episode.name}.ipynb"))
         written["handouts"].append(write_notebook(handout, out / "handouts" / f"{episode.name}-handout.ipynb"))
         written["colab"].append(write_notebook(colab_notebook(learner, root),

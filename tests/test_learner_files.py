@@ -288,6 +288,14 @@ def test_handouts_empty_the_taught_cells_and_keep_the_provided_ones(episode: Epi
         assert explanation not in text, f"a solution of {episode.name} is in its handout"
 
 
+@pytest.mark.parametrize("episode", EPISODES, ids=lambda episode: episode.name)
+def test_exercises_carry_the_pages_numbers(episode: Episode) -> None:
+    page = (REPOSITORY / "_build" / "html" / f"{episode.docname}.html").read_text(encoding="utf-8")
+    on_page = list(dict.fromkeys(re.findall(r"Exercise (\d+) \(", page)))  # solutions repeat the title
+    in_notebook = re.findall(r"\*\*Exercise (\d+): ", text_of(built("notebooks", episode)))
+    assert in_notebook == on_page and len(on_page) == len(episode.exercises)
+
+
 def learner_import_names() -> set[str]:
     """The modules the learner requirements install (by the distributions' own records)."""
     wanted = set()

@@ -108,10 +108,17 @@ def test_pages_publishes_the_built_site_from_main_only(jobs):
 def test_every_make_call_is_a_makefile_target_named_in_the_readme(jobs):
     targets, readme = makefile_targets(), (REPOSITORY / "README.md").read_text()
     called = {call[0] for job in jobs.values() for call in make_calls(job)}
-    assert called == {"test", "backends"}
+    assert called == {"test", "backends", "notebooks"}
     for target in called:
         assert target in targets, f"the Makefile has no target {target!r}"
         assert f"make {target}" in readme, f"README.md does not name `make {target}`"
+
+
+def test_main_publishes_the_notebooks_branch(jobs):
+    step = next(step for step in jobs["tensorflow"]["steps"] if "publish_notebooks.sh" in step.get("run", ""))
+    assert step["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert step["run"].startswith("make notebooks")
+    assert jobs["tensorflow"]["permissions"] == {"contents": "write"}
 
 
 def test_files_the_workflow_names_exist():

@@ -368,7 +368,7 @@ def training_note(clock: Clock, episode: Episode, cell: Cell) -> str:
         return ""
     return (f"*The next cell trains for about {minutes_text(seconds)} on the machine that built the lesson "
             f"(2 CPU cores), and about {minutes_text(seconds * LAPTOP_FACTOR)} on a laptop {LAPTOP_FACTOR:g} "
-            "times slower. The first lines can take half a minute to appear. `python check_setup.py` says "
+            "times as slow. It prints nothing until its first epoch ends. `python check_setup.py` says "
             "how your laptop compares.*")
 
 

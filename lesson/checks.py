@@ -167,10 +167,11 @@ def check_local_links(page: Page, book: Book) -> list[Problem]:
                                     f"{link.target} does not exist (relative to {page.path.parent.name}/)"))
             continue
         if fragment and path.suffix == ".md":
-            anchors = page.anchors() if path == page.path else read_page(path).anchors()
+            anchors = page.anchors() if path == page.path else read_page(path).heading_anchors()
             if fragment not in anchors:
                 problems.append(Problem(page.path, link.line, "local-links",
-                                        f"{link.target}: no heading or label #{fragment} in {path.name}"))
+                                        f"{link.target}: no heading #{fragment} in {path.name} (to reach a "
+                                        "label on another page, use {ref}`text <label>`)"))
     for block in page.blocks_named("figure", "image"):
         if block.argument and not is_external(block.argument):
             if resolve_local(page, book, block.argument)[0] is None:

@@ -98,7 +98,11 @@ class Page:
         return [block for block in self.blocks_named("admonition") if css_class in block.classes]
 
     def anchors(self) -> set[str]:
-        """Names a ``#fragment`` link to this page may use: heading slugs and labels."""
+        """Names a ``#fragment`` link within this page may use: heading slugs and labels."""
+        return self.heading_anchors() | self.targets
+
+    def heading_anchors(self) -> set[str]:
+        """Names a ``#fragment`` link from another page may use: MyST resolves only heading slugs there."""
         slugs: set[str] = set()
         for heading in self.headings:
             if heading.level <= HEADING_ANCHOR_DEPTH:
@@ -106,7 +110,7 @@ class Page:
                 while slug in slugs:
                     slug, number = f"{slugify(heading.text)}-{number}", number + 1
                 slugs.add(slug)
-        return slugs | self.targets
+        return slugs
 
 
 @cache

@@ -113,6 +113,7 @@ Draw a curve.
 """
 REFERENCE = """# Reference
 
+(terms)=
 ## Glossary
 
 :::{glossary}
@@ -186,6 +187,7 @@ BAD_EPISODES = {
     "missing local file": ("local-links", GOOD_EPISODE.replace("../learners/reference.md#", "../learners/nothing.md#")),
     "missing anchor": ("local-links", GOOD_EPISODE.replace("#1-look-at-a-figure", "#2-no-such-section")),
     "missing anchor in another page": ("local-links", GOOD_EPISODE.replace("reference.md#glossary", "reference.md#nope")),
+    "label of another page as an anchor": ("local-links", GOOD_EPISODE.replace("reference.md#glossary", "reference.md#terms")),
     "missing figure file": ("local-links", GOOD_EPISODE.replace(":::{figure} ../fig/cat.png", ":::{figure} ../fig/dog.png")),
     "vague link text": ("link-text", GOOD_EPISODE.replace("[the section on figures]", "[Click here]")),
     "vague role text": ("link-text", GOOD_EPISODE + "\nSee {doc}`more <../learners/reference>`.\n"),

@@ -138,14 +138,6 @@ class Episode:
         value = self.page.front_matter.get(key, 0)
         return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
-    @property
-    def core_minutes(self) -> int:
-        return self.minutes("teaching") + self.minutes("exercises")
-
-    @property
-    def optional_minutes(self) -> int:
-        return self.minutes("teaching_optional") + self.exercise_minutes(optional=True)
-
     @cached_property
     def optional_headings(self) -> list[Heading]:
         """Headings inside an optional section (the optional headings themselves included)."""
@@ -178,13 +170,6 @@ class Episode:
     def exercises(self) -> list[Exercise]:
         return [Exercise(block, self.in_optional_section(block.line))
                 for block in self.page.blocks_named("exercise")]
-
-    def taught_lines(self, optional: bool = False) -> int:
-        """Lines a learner types in the core path (or, with ``optional``, in the extras)."""
-        return sum(cell.typed_lines for cell in self.cells if cell.role == TAUGHT and cell.optional == optional)
-
-    def exercise_minutes(self, optional: bool = False) -> int:
-        return sum(exercise.minutes or 0 for exercise in self.exercises if exercise.optional == optional)
 
     @property
     def objectives(self) -> list[str]:

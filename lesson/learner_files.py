@@ -256,7 +256,7 @@ def learner_notebook(episode: Episode, executed: nbformat.NotebookNode, site_url
     notebook = new_notebook(executed)
     glue = glued_values(executed)
     sections = iter(episode.cells)
-    needed_later = names_needed_later(episode)
+    needed_later = names_needed_later(episode) if handout else {}
     for cell, role in paired_cells(episode, executed):
         if cell.cell_type == "markdown":
             prose = Prose(episode, glue, site_url, handout=handout, first_exercise=first_exercise)

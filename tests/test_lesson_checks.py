@@ -11,6 +11,7 @@ from conftest import REPOSITORY, notebook_header
 from lesson import checks as lesson_checks
 from lesson.checks import Book, Problem, check_book, read_book
 from lesson.sources import read_page
+from lesson.timing import Clock
 
 EPISODE_HEADER = notebook_header(teaching=30, exercises=15, teaching_optional=5)
 GOOD_EPISODE = EPISODE_HEADER.removesuffix("---\n") + "when_late:\n  - good-draw-a-line\n---\n" + """
@@ -256,8 +257,9 @@ def test_taught_lines_count_neither_blanks_nor_comments(tmp_path: Path) -> None:
     book = write_book(tmp_path, GOOD_EPISODE)
     episode = book.episode(book.pages["episodes/01-good"])
     # core: 2 lines in the plotting cell and 1 in the print cell; the optional section: 1.
-    assert (episode.taught_lines(), episode.taught_lines(optional=True)) == (3, 1)
-    assert (episode.exercise_minutes(), episode.exercise_minutes(optional=True)) == (10, 10)
+    core, extras = Clock([]).cost(episode), Clock([]).cost(episode, optional=True)
+    assert (core.taught_lines, extras.taught_lines) == (3, 1)
+    assert (core.exercises, extras.exercises) == (10, 10)
 
 
 def test_a_page_missing_from_the_toc_is_caught(tmp_path: Path) -> None:

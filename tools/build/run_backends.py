@@ -40,6 +40,19 @@ def episode_paths(selected: list[str]) -> list[Path]:
     return [episode.path for episode in select(read_episodes(REPOSITORY), selected)]
 
 
+def add_episodes_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--episodes", nargs="*", default=[],
+                        help="episode numbers or name prefixes to run (default: all)")
+
+
+def selected_episodes(parser: argparse.ArgumentParser, selected: list[str]) -> list[Path]:
+    """The sources of ``--episodes``; a selection that matches none ends the command with usage (exit 2)."""
+    sources = episode_paths(selected)
+    if not sources:
+        parser.error(f"no episode matches {selected} in _toc.yml")
+    return sources
+
+
 def to_notebook(source: Path, target_dir: Path) -> Path:
     """Write the episode at ``source`` as a notebook in ``target_dir``; return its path."""
     notebook = jupytext.read(source)
@@ -94,16 +107,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", nargs="+", default=["jax", "torch"],
                         help="Keras backends to run: jax, torch, tensorflow (default: jax torch)")
-    parser.add_argument("--episodes", nargs="*", default=[],
-                        help="episode numbers or name prefixes to run (default: all)")
+    add_episodes_option(parser)
     parser.add_argument("--require-gpu", action="store_true",
                         help="fail at once unless Keras sees a GPU on each backend")
     args = parser.parse_args()
 
-    sources = episode_paths(args.episodes)
-    if not sources:
-        print(f"No episode matches {args.episodes} in _toc.yml", file=sys.stderr)
-        return 2
+    sources = selected_episodes(parser, args.episodes)
     results: dict[str, dict[str, tuple[float, bool]]] = {}
     for backend in args.backends:
         if args.require_gpu and not check_gpu(backend):

@@ -47,7 +47,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -56,7 +55,7 @@ import nbclient
 import nbformat
 
 from prepare_nbval import LINKED, REPOSITORY, summary
-from run_backends import episode_paths, to_notebook
+from run_backends import add_episodes_option, selected_episodes, to_notebook
 
 from lesson.episodes import BUILD_ONLY, read_episodes
 from lesson.learner_files import glued_values
@@ -376,14 +375,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", nargs="+", type=int, default=list(DEFAULT_SEEDS),
                         help=f"seeds to run every episode with (default: {' '.join(map(str, DEFAULT_SEEDS))})")
-    parser.add_argument("--episodes", nargs="*", default=[],
-                        help="episode numbers or name prefixes to run (default: all)")
+    add_episodes_option(parser)
     args = parser.parse_args()
 
-    sources = episode_paths(args.episodes)
-    if not sources:
-        print(f"No episode matches {args.episodes} in _toc.yml", file=sys.stderr)
-        return 2
+    sources = selected_episodes(parser, args.episodes)
     os.environ["KERAS_BACKEND"] = "tensorflow"  # the kernels inherit it
     runs: list[EpisodeRun] = []
     for seed in args.seeds:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import nbformat
 
 import os
+import re
 
 import pytest
 from benchmark import peak_resident_mb
-from ingredients import (Recipe, Result, episode_split_cell, format_table, forward_flops, parse_variant,
-                         read_results, summary_rows)
+from ingredients import (ADOPTED, EPISODE, Recipe, Result, episode_split_cell, format_table, forward_flops,
+                         parse_variant, read_results, summary_rows)
 
 from lesson.learner_files import glued_values
 
@@ -51,6 +52,8 @@ def test_variants_combine_ingredients_and_count_typed_lines() -> None:
     assert recipe.learning_rate == pytest.approx(4 * 3e-3)  # the warmup peak and the batch each double it
     assert recipe.typed_lines == 3
     assert parse_variant("smooth").smoothing == 0.1
+    assert parse_variant("lr2e-2+flip+warmup").learning_rate == pytest.approx(2e-2)  # set last
+    assert parse_variant("flip+shift").shift
     with pytest.raises(ValueError, match="unknown ingredient 'mixup'"):
         parse_variant("flip+mixup")
 
@@ -75,6 +78,23 @@ def test_flops_of_the_improved_network() -> None:
 def test_the_split_is_episode_twos_own_cell() -> None:
     cell = episode_split_cell()
     assert "VALIDATION_SIZE = 5000" in cell and "default_rng(42)" in cell and "x_val" in cell
+
+
+def test_episode_two_teaches_the_variant_the_benchmark_adopted() -> None:
+    # the improved network flips its training images, and its schedule warms up from a tenth
+    # of the peak to the peak over one epoch, then decays over the others, as train() does
+    recipe = parse_variant(ADOPTED)
+    text = EPISODE.read_text(encoding="utf-8")
+    model_cell = text[text.index("def conv_block"):text.index("model_improved.summary()")]
+    assert ('x = layers.RandomFlip("horizontal")(x)' in model_cell) == recipe.flip
+    schedule_cell = text[text.index("EPOCHS = "):text.index("model_improved.compile(")]
+    numbers = {name: float(value) for name, value in
+               re.findall(r"(initial_learning_rate|warmup_target)=([0-9.e-]+)", schedule_cell)}
+    assert recipe.warmup and numbers == {"initial_learning_rate": pytest.approx(recipe.learning_rate / 10),
+                                         "warmup_target": pytest.approx(recipe.learning_rate)}
+    assert "warmup_steps=steps_per_epoch" in schedule_cell
+    assert "decay_steps=(EPOCHS - 1) * steps_per_epoch" in schedule_cell
+    assert f"EPOCHS = {recipe.epochs}\n" in schedule_cell and "BATCH_SIZE = 256" in text
 
 
 def test_results_are_read_back_from_a_log() -> None:

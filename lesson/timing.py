@@ -32,6 +32,7 @@ PROVIDED_LINE = 0.15
 LAPTOP_FACTOR = 2.0
 EXERCISE_FLOORS = {"question": 5, "discussion": 9, "code": 17}
 TRAINING_CELLS = REPOSITORY / "data" / "training-cells.csv"
+INGREDIENTS_TABLE = REPOSITORY / "data" / "ingredients.csv"  # benchmark.py --ingredients --save
 TRAINING_COLUMNS = ["episode", "section", "fit", "epochs", "seconds", "backend", "cores", "date"]
 FIT_CALL = re.compile(r"\.fit\(")
 EPOCHS = re.compile(r"\bepochs\s*=\s*([^,)\n]+)")

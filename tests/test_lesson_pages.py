@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lesson.episodes import Episode
-from lesson.sphinx.lesson_pages import WRAP_UP, Day, schedule_table, strip_refs, timetable, glue_from_here
+from lesson.sphinx.lesson_pages import (WRAP_UP, Day, glue_from_here, ingredients_table, schedule_table, strip_refs,
+                                        timetable)
 
 
 def episode(number: int, docname: str) -> Episode:
@@ -59,3 +60,14 @@ def test_what_does_not_fit_one_day_goes_on_the_next() -> None:
 def test_objectives_lose_their_exercise_references_in_the_table() -> None:
     assert strip_refs("Build a CNN ({ref}`ep02-write-a-cnn`).") == "Build a CNN."
     assert strip_refs("Load data ({ref}`a`, {ref}`b`)") == "Load data"
+
+
+def test_the_ingredients_table_puts_each_variant_beside_its_test_time_flips() -> None:
+    def row(variant: str, accuracy: str, per_seed: str) -> dict[str, str]:
+        return {"variant": variant, "seeds": "3", "test_accuracy": accuracy, "test_spread": "0.0010",
+                "test_per_seed": per_seed, "epochs_run": "7.0"}
+
+    table = ingredients_table([row("flip", "0.7465", "0.74 0.75 0.75"),
+                               row("flip + tta", "0.7587", "0.76 0.76 0.76")])
+    assert table.splitlines()[2:] == [
+        "| `flip` | 0.7465 ± 0.0010 | 0.7587 ± 0.0010 | 7.0 |"]

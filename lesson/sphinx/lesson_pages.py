@@ -9,6 +9,7 @@
   clock (``lesson.timing``) counts, and which exercise checks each objective.
 - ``{lesson-when-late}`` lists each episode's ``when_late`` items with the minutes each saves.
 - ``{lesson-training-cells}`` lists every training cell's measured time (data/training-cells.csv).
+- ``{lesson-ingredients}`` tabulates the ingredients benchmark's saved runs (data/ingredients.csv).
 - ``exercise`` is sphinx-exercise's directive plus ``:minutes:`` and ``:optional:``.
 
 Every directive notes the episodes as dependencies, so editing one rebuilds the pages.
@@ -18,6 +19,7 @@ so without that an edit to them alone would never reach _build/html.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_exercise.directive import ExerciseDirective
 
 from lesson.episodes import EXERCISE_KINDS, OPTIONAL_MARK, Episode, read_episodes
-from lesson.timing import LAPTOP_FACTOR, TRAINING_CELLS, Clock, fit_line, read_training_times, whole_minutes
+from lesson.timing import INGREDIENTS_TABLE, LAPTOP_FACTOR, TRAINING_CELLS, Clock, fit_line, read_training_times, whole_minutes
 
 # {glue}`key`, {glue:text}`key:format` and the like, not yet naming another document.
 GLUE_ROLE = re.compile(r"\{(glue(?::\w+)?)\}`(?![^`]*::)([^`]+)`")
@@ -286,6 +288,28 @@ class TrainingCellsDirective(EpisodeDirective):
                            f"{LAPTOP_FACTOR:g}x slower |\n| --: | --- | --- | --- | --: | --: |\n" + "\n".join(rows) + "\n")
 
 
+def ingredients_table(rows: list[dict[str, str]]) -> str:
+    """Markdown for data/ingredients.csv: each variant's test accuracy, alone and with test-time
+    flips (its "<variant> + tta" row), as mean ± half the range over the seeds."""
+    tta = {row["variant"].removesuffix(" + tta"): row for row in rows if row["variant"].endswith(" + tta")}
+    lines = ["| Variant | Test accuracy | With mirror images | Epochs run |", "| --- | --: | --: | --: |"]
+    for row in rows:
+        flipped = tta.get(row["variant"])
+        if flipped is not None:
+            lines.append(f"| `{row['variant']}` | {row['test_accuracy']} ± {row['test_spread']} "
+                         f"| {flipped['test_accuracy']} ± {flipped['test_spread']} | {row['epochs_run']} |")
+    return "\n".join(lines) + "\n"
+
+
+class IngredientsDirective(EpisodeDirective):
+    """The ingredients benchmark's saved table (data/ingredients.csv), so no figure is copied by hand."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(INGREDIENTS_TABLE))
+        with INGREDIENTS_TABLE.open(newline="", encoding="utf-8") as file:
+            return self.render(ingredients_table(list(csv.DictReader(file))))
+
+
 def strip_refs(text: str) -> str:
     """An objective without its trailing ``({ref}`...`)`` references."""
     return re.sub(r"\s*\((?:[^()]*\{ref\}`[^`]*`[^()]*)\)\s*(?=[.]?$)", "", text).strip()
@@ -333,5 +357,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("lesson-budget", BudgetDirective)
     app.add_directive("lesson-when-late", WhenLateDirective)
     app.add_directive("lesson-training-cells", TrainingCellsDirective)
+    app.add_directive("lesson-ingredients", IngredientsDirective)
     app.add_directive("exercise", TimedExercise, override=True)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -41,7 +41,7 @@ import nbformat
 
 from lesson.episodes import REPOSITORY, read_episodes, select
 from lesson.learner_files import glued_values
-from lesson.timing import TRAINING_CELLS, training_rows, write_training_rows
+from lesson.timing import INGREDIENTS_TABLE, TRAINING_CELLS, training_rows, write_training_rows
 
 from ingredients import DEFAULT_VARIANTS
 from ingredients import read_results, report
@@ -196,7 +196,7 @@ def main() -> int:
 
     if args.ingredients:
         os.environ.setdefault("KERAS_BACKEND", args.backend[0])
-        save_to = EPISODES.parent / "data" / "ingredients.csv" if args.save else None
+        save_to = INGREDIENTS_TABLE if args.save else None
         if args.from_logs:
             report(read_results("\n".join(log.read_text() for log in args.from_logs)), save_to)
         else:
